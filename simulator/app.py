@@ -1,0 +1,61 @@
+"""The ASGI application: vendor routes at the root (sandbox ``default``) and under /sandboxes/{sandbox}/,
+the control plane under /_sim/. All state hangs off ``app.state``, so one process can run many apps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+
+from simulator.config import Settings
+from simulator.control.routes import routes as control_routes
+from simulator.errors import SimulatorError
+from simulator.sandboxes import Sandboxes
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.loader import load_file
+from simulator.store.connection import Store
+from simulator.store.sandboxes import ddl
+from simulator.vendors import VENDORS
+
+DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default.yaml"
+
+
+def load_scenario(path: str | None) -> LoadedScenario:
+    """The scenario a server starts on: the file given, or the default one shipped in the package."""
+    return load_file(path or DEFAULT_SCENARIO)
+
+
+def create_app(settings: Settings | None = None, scenario: LoadedScenario | None = None) -> Starlette:
+    settings = settings or Settings()
+    loaded = scenario or load_scenario(settings.scenario)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = await Store.open(settings.db, ddl())
+        try:
+            app.state.store = store
+            app.state.sandboxes = await Sandboxes.start(store, loaded)
+            yield
+        finally:
+            await store.close()
+
+    vendor_routes: list[BaseRoute] = [route for vendor in VENDORS for route in vendor.routes]
+    routes: list[BaseRoute] = [
+        Mount("/_sim", routes=control_routes()),
+        Mount("/sandboxes/{sandbox}", routes=vendor_routes),
+        *vendor_routes,
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={SimulatorError: _render})
+    app.state.settings = settings
+    app.state.scenario = loaded
+    return app
+
+
+async def _render(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SimulatorError)
+    return exc.response()

@@ -1,0 +1,62 @@
+"""Credential checks shared by the vendors: HTTP Basic parsing, constant-time comparison, failure lockouts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from dataclasses import dataclass, field
+
+
+def parse_basic(header: str | None) -> tuple[str, str] | None:
+    """``Authorization: Basic base64(user:password)`` -> (user, password), or None when absent or malformed."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic" or not token.strip():
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None
+
+
+def same_secret(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+@dataclass
+class _Record:
+    failures: int = 0
+    last_failure: float = 0.0
+
+
+@dataclass
+class FailureTracker:
+    """Counts consecutive authentication failures per (vendor, account, client) within one sandbox."""
+
+    records: dict[tuple[str, str, str], _Record] = field(default_factory=dict)
+
+    def locked(self, key: tuple[str, str, str], limit: int, lockout: float, now: float) -> bool:
+        record = self.records.get(key)
+        if record is None:
+            return False
+        if now - record.last_failure >= lockout:
+            # The lockout has passed: forget the old failures instead of letting one more attempt re-lock.
+            del self.records[key]
+            return False
+        return record.failures >= limit
+
+    def failed(self, key: tuple[str, str, str], now: float) -> int:
+        record = self.records.setdefault(key, _Record())
+        record.failures += 1
+        record.last_failure = now
+        return record.failures
+
+    def succeeded(self, key: tuple[str, str, str]) -> None:
+        self.records.pop(key, None)
+
+    def clear(self) -> None:
+        self.records.clear()

@@ -1,0 +1,32 @@
+"""Settings: built from CLI flags, each also readable from a STOCKSIM_* environment variable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    scenario: str | None = None  # None: the default scenario shipped inside the package
+    db: str | None = None  # None: in memory
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    log_level: str = "info"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"STOCKSIM_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = int(raw) if f.type in ("int", int) else raw
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

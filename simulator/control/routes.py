@@ -1,0 +1,195 @@
+"""The /_sim control plane: health, the sandbox's APIs and state, reset, and sandbox management.
+
+Every endpoint that acts on one sandbox takes ``?sandbox=NAME`` (default: ``default``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from simulator import __version__
+from simulator.control.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
+from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict, Sandboxes, UnknownSandbox
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.loader import ScenarioError, load_data, load_text
+from simulator.vendors import VENDORS
+from simulator.vendors.base import settings_of, store_of
+
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+
+
+def _sandboxes(request: Request) -> Sandboxes:
+    sandboxes: Sandboxes = request.app.state.sandboxes
+    return sandboxes
+
+
+def _sandbox(request: Request, name: str | None = None) -> Sandbox:
+    name = name or request.query_params.get("sandbox") or DEFAULT
+    try:
+        return _sandboxes(request).get(name)
+    except UnknownSandbox as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _root(request: Request, sandbox: Sandbox) -> str:
+    base = str(request.base_url).rstrip("/")
+    return base if sandbox.name == DEFAULT else f"{base}/sandboxes/{sandbox.name}"
+
+
+def _describe(request: Request, sandbox: Sandbox) -> dict[str, Any]:
+    root = _root(request, sandbox)
+    apis = []
+    for vendor in VENDORS:
+        for account in vendor.accounts(sandbox.scenario):
+            base_url = root + account.base_path
+            apis.append(
+                {
+                    "vendor": account.vendor,
+                    "account": account.account,
+                    "base_url": base_url,
+                    "auth": account.auth,
+                    "example_url": base_url + account.example if account.example else None,
+                    **account.extra,
+                }
+            )
+    return {
+        "name": sandbox.name,
+        "scenario": {"id": sandbox.scenario.id, "name": sandbox.scenario.spec.name, "source": sandbox.scenario.source},
+        "created_at": sandbox.created_at,
+        "root_url": root,
+        "apis": apis,
+    }
+
+
+def _limit(request: Request, default: int) -> int:
+    raw = request.query_params.get("limit", str(default))
+    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+        raise BadRequest(f"limit must be a whole number from 1 to 1000000, got {raw!r}")
+    return int(raw)
+
+
+async def health(request: Request) -> Response:
+    sandboxes = _sandboxes(request)
+    return json_response(
+        {
+            "status": "ok",
+            "version": __version__,
+            "scenario": {"id": sandboxes.scenario.id, "name": sandboxes.scenario.spec.name},
+            "sandboxes": len(sandboxes.all()),
+            "vendors": [v.name for v in VENDORS],
+        }
+    )
+
+
+async def apis(request: Request) -> Response:
+    return json_response(_describe(request, _sandbox(request)))
+
+
+async def reset(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    await _sandboxes(request).reset(sandbox.name)
+    return json_response({"sandbox": sandbox.name, "reset": True})
+
+
+async def state(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    wanted = request.query_params.get("vendor")
+    vendors = [v for v in VENDORS if wanted in (None, v.name)]
+    if not vendors:
+        raise BadRequest(f"unknown vendor {wanted!r}; expected one of {', '.join(v.name for v in VENDORS)}")
+    limit = _limit(request, 1000)
+
+    def work(conn: sqlite3.Connection) -> dict[str, Any]:
+        return {v.name: v.state(conn, sandbox.world, sandbox.scenario, limit) for v in vendors}
+
+    return json_response({"sandbox": sandbox.name, **await store_of(request).run(work)})
+
+
+async def sandboxes_list(request: Request) -> Response:
+    return json_response({"sandboxes": [_describe(request, s) for s in _sandboxes(request).all()]})
+
+
+async def sandboxes_create(request: Request) -> Response:
+    name, scenario = await _creation_request(request)
+    try:
+        sandbox = await _sandboxes(request).create(name, scenario)
+    except SandboxConflict as exc:
+        raise Conflict(str(exc)) from None
+    return json_response(_describe(request, sandbox), 201)
+
+
+async def sandbox_item(request: Request) -> Response:
+    name = request.path_params["name"]
+    sandbox = _sandbox(request, name)
+    if request.method == "GET":
+        return json_response(_describe(request, sandbox))
+    try:
+        await _sandboxes(request).delete(sandbox.name)
+    except SandboxConflict as exc:
+        raise Conflict(str(exc)) from None
+    return Response(status_code=204)
+
+
+async def sandbox_reset(request: Request) -> Response:
+    sandbox = _sandbox(request, request.path_params["name"])
+    await _sandboxes(request).reset(sandbox.name)
+    return json_response({"sandbox": sandbox.name, "reset": True})
+
+
+async def _creation_request(request: Request) -> tuple[str | None, LoadedScenario | None]:
+    """JSON ``{"name"?, "scenario"?: object | YAML text}``, or a YAML scenario body with ``?name=``."""
+    try:
+        body = await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
+    kind = media_type(request)
+    name = request.query_params.get("name")
+    if kind in YAML_TYPES:
+        return name, _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
+    if body.strip() == b"":
+        return name, None
+    if kind is not None and not is_json_type(kind):
+        raise BadRequest(f"Content-Type must be application/json or a YAML type, got {kind!r}")
+    try:
+        data = msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise BadRequest(f"malformed JSON: {exc}") from None
+    if not isinstance(data, dict) or set(data) - {"name", "scenario"}:
+        raise BadRequest('expected a JSON object with the optional fields "name" and "scenario"')
+    name = data.get("name", name)
+    if name is not None and not isinstance(name, str):
+        raise BadRequest(f'"name" must be a string, got {type(name).__name__}')
+    raw = data.get("scenario")
+    if raw is None:
+        return name, None
+    if isinstance(raw, str):
+        return name, _scenario(lambda: load_text(raw, "request body: scenario"))
+    return name, _scenario(lambda: load_data(raw, "request body: scenario"))
+
+
+def _scenario(load: Any) -> LoadedScenario:
+    try:
+        loaded: LoadedScenario = load()
+    except ScenarioError as exc:
+        raise BadRequest(f"the scenario does not validate:\n{exc}", exc.as_dict()["problems"]) from None
+    return loaded
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/apis", apis, methods=["GET"]),
+        Route("/reset", reset, methods=["POST"]),
+        Route("/state", state, methods=["GET"]),
+        Route("/sandboxes", sandboxes_list, methods=["GET"]),
+        Route("/sandboxes", sandboxes_create, methods=["POST"]),
+        Route("/sandboxes/{name}", sandbox_item, methods=["GET", "DELETE"]),
+        Route("/sandboxes/{name}/reset", sandbox_reset, methods=["POST"]),
+    ]

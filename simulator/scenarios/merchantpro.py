@@ -1,0 +1,157 @@
+"""The ``merchantpro:`` section of a scenario: shops, their settings, warehouses and products."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from simulator.scenarios.problems import Problem, unique_values
+from simulator.scenarios.types import AttemptCount, NonEmpty, Percent, PositiveId, Price, Quantity, Secret, Slug
+
+# YAML 1.1 reads a bare `on`/`off` as a boolean, so the scenario accepts both spellings.
+Switch = bool | Literal["on", "off"]
+
+
+def switch_on(value: Switch) -> bool:
+    return value is True or value == "on"
+
+
+class Warehouse(msgspec.Struct, forbid_unknown_fields=True):
+    id: PositiveId
+    name: NonEmpty
+
+
+class WarehouseStock(msgspec.Struct, forbid_unknown_fields=True):
+    stock: Quantity
+    id: PositiveId | None = None
+    name: NonEmpty | None = None
+
+
+class Product(msgspec.Struct, forbid_unknown_fields=True):
+    id: PositiveId
+    sku: NonEmpty
+    ean: NonEmpty | None = None
+    inventory_enabled: Switch = "on"
+    stock: Quantity = 0
+    warehouses: list[WarehouseStock] = []
+    price_net: Price | None = None
+    price_gross: Price | None = None
+    old_price_net: Price | None = None
+    old_price_gross: Price | None = None
+    tax_rate: Percent | None = None
+
+
+class Generate(msgspec.Struct, forbid_unknown_fields=True):
+    """Synthetic products: ``{n}`` in a pattern is the product's ordinal (Python format syntax)."""
+
+    count: Quantity
+    seed: int = 0
+    first_id: PositiveId = 1_000_000
+    sku: NonEmpty = "GEN-{n:07d}"
+    ean: NonEmpty | None = "29{n:011d}"
+    stock: tuple[Quantity, Quantity] = (0, 100)
+    price_net: tuple[Price, Price] = (1.0, 500.0)
+    inventory_enabled: Switch = "on"
+
+
+class Shop(msgspec.Struct, forbid_unknown_fields=True):
+    name: Slug
+    api_key: Secret
+    api_secret: Secret
+    multi_warehouse: bool = False
+    tax_rate: Percent = 19.0
+    warehouses: list[Warehouse] = []
+    products: list[Product] = []
+    generate: Generate | None = None
+    # "Invalid credentials: 401; repeated attempts will return 403 Forbidden." The count is not documented.
+    auth_failures_before_forbidden: AttemptCount = 5
+    auth_lockout_seconds: float = 300.0
+
+
+class Section(msgspec.Struct, forbid_unknown_fields=True):
+    shops: list[Shop] = []
+
+
+def check(section: Section, at: str) -> list[Problem]:
+    """Rules that span fields, which the Structs alone cannot express; each problem names its exact path."""
+    problems: list[Problem] = []
+    seen_shops: set[str] = set()
+    for s, shop in enumerate(section.shops):
+        here = f"{at}.shops[{s}]"
+        if shop.name in seen_shops:
+            problems.append(Problem(f"{here}.name", f"duplicate shop name {shop.name!r}"))
+        seen_shops.add(shop.name)
+        problems.extend(_check_shop(shop, here))
+    return problems
+
+
+def _check_shop(shop: Shop, here: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if shop.warehouses and not shop.multi_warehouse:
+        problems.append(Problem(f"{here}.warehouses", "warehouses need multi_warehouse: true"))
+    wh_ids = unique_values(problems, f"{here}.warehouses", "id", [w.id for w in shop.warehouses])
+    wh_names = unique_values(problems, f"{here}.warehouses", "name", [w.name for w in shop.warehouses])
+    unique_values(problems, f"{here}.products", "id", [p.id for p in shop.products])
+    unique_values(problems, f"{here}.products", "sku", [p.sku for p in shop.products])
+    unique_values(problems, f"{here}.products", "ean", [p.ean for p in shop.products], skip_none=True)
+    for i, product in enumerate(shop.products):
+        at = f"{here}.products[{i}]"
+        if product.price_net is None and product.price_gross is None:
+            problems.append(Problem(at, "expected price_net or price_gross (the other is computed from tax_rate)"))
+        if product.old_price_net is not None and product.old_price_gross is not None:
+            problems.append(Problem(f"{at}.old_price_gross", "give old_price_net or old_price_gross, not both"))
+        if product.price_net is not None and product.price_gross is not None:
+            problems.append(Problem(f"{at}.price_gross", "give price_net or price_gross, not both"))
+        if shop.multi_warehouse:
+            if product.stock:
+                problems.append(
+                    Problem(f"{at}.stock", "a multi_warehouse shop's stock is the sum of warehouses[].stock")
+                )
+            for w, entry in enumerate(product.warehouses):
+                problems.extend(_check_warehouse_ref(entry, f"{at}.warehouses[{w}]", wh_ids, wh_names))
+        elif product.warehouses:
+            problems.append(Problem(f"{at}.warehouses", "warehouses need multi_warehouse: true on the shop"))
+    if shop.generate is not None:
+        problems.extend(_check_generate(shop, f"{here}.generate"))
+    return problems
+
+
+def _check_warehouse_ref(entry: WarehouseStock, at: str, ids: dict[int, int], names: dict[str, int]) -> list[Problem]:
+    if entry.id is None and entry.name is None:
+        return [Problem(at, "expected id or name of one of the shop's warehouses")]
+    if entry.id is not None and entry.id not in ids:
+        return [Problem(f"{at}.id", f"no warehouse with id {entry.id} in the shop's warehouses")]
+    if entry.name is not None and entry.name not in names:
+        return [Problem(f"{at}.name", f"no warehouse named {entry.name!r} in the shop's warehouses")]
+    if entry.id is not None and entry.name is not None and ids[entry.id] != names[entry.name]:
+        return [Problem(at, "id and name name different warehouses")]
+    return []
+
+
+def _check_generate(shop: Shop, at: str) -> list[Problem]:
+    gen = shop.generate
+    assert gen is not None
+    problems: list[Problem] = []
+    for field in ("sku", "ean"):
+        pattern = getattr(gen, field)
+        if pattern is None:
+            continue
+        try:
+            first, second = pattern.format(n=1), pattern.format(n=2)
+        except (KeyError, IndexError, ValueError) as exc:
+            problems.append(Problem(f"{at}.{field}", f"expected a pattern using only {{n}}, got {pattern!r} ({exc})"))
+            continue
+        if first == second:
+            problems.append(Problem(f"{at}.{field}", f"pattern {pattern!r} must contain {{n}} to be unique"))
+    for field in ("stock", "price_net"):
+        low, high = getattr(gen, field)
+        if low > high:
+            problems.append(Problem(f"{at}.{field}", f"expected [low, high] with low <= high, got [{low}, {high}]"))
+    last_id = gen.first_id + gen.count - 1
+    clash = [p.id for p in shop.products if gen.first_id <= p.id <= last_id]
+    if clash:
+        problems.append(
+            Problem(f"{at}.first_id", f"generated ids {gen.first_id}..{last_id} overlap product id {clash[0]}")
+        )
+    return problems

@@ -1,0 +1,18 @@
+"""The scenario document: one optional section per vendor."""
+
+from __future__ import annotations
+
+import msgspec
+
+from simulator.scenarios import merchantpro
+from simulator.scenarios.problems import Problem
+
+
+class Scenario(msgspec.Struct, forbid_unknown_fields=True):
+    name: str = "unnamed"
+    description: str = ""
+    merchantpro: merchantpro.Section = msgspec.field(default_factory=merchantpro.Section)
+
+
+def check(scenario: Scenario) -> list[Problem]:
+    return merchantpro.check(scenario.merchantpro, "$.merchantpro")

@@ -1,0 +1,114 @@
+"""Copy-on-write tables: a scenario's pristine rows shared by every sandbox, and each sandbox's own changes.
+
+Each layered table is two SQLite tables: ``<name>_base`` holds the rows a scenario defines, keyed by scenario
+id, and ``<name>_live`` holds the rows a sandbox has written (or deleted: ``gone = 1``), keyed by sandbox. A
+sandbox sees its live rows, and the base rows it has not overwritten. Creating a sandbox therefore copies
+nothing, and resetting one deletes only what it changed: both are independent of the catalog's size.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """Which sandbox a unit of work reads and writes, and the scenario its pristine rows come from."""
+
+    sandbox: str
+    scenario: str
+
+
+@dataclass(frozen=True)
+class LayeredTable:
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def all_columns(self) -> tuple[str, ...]:
+        return self.key + self.columns
+
+    def ddl(self) -> str:
+        cols = ", ".join(self.all_columns)
+        key = ", ".join(self.key)
+        parts = [
+            f"CREATE TABLE IF NOT EXISTS {self.name}_base (scenario TEXT NOT NULL, {cols}, "
+            f"PRIMARY KEY (scenario, {key})) WITHOUT ROWID;",
+            f"CREATE TABLE IF NOT EXISTS {self.name}_live (sandbox TEXT NOT NULL, {cols}, gone INTEGER NOT NULL "
+            f"DEFAULT 0, PRIMARY KEY (sandbox, {key})) WITHOUT ROWID;",
+        ]
+        for index in self.indexes:
+            suffix = "_".join(index)
+            icols = ", ".join(index)
+            parts.append(
+                f"CREATE INDEX IF NOT EXISTS {self.name}_base_{suffix} ON {self.name}_base (scenario, {icols});"
+            )
+            parts.append(
+                f"CREATE INDEX IF NOT EXISTS {self.name}_live_{suffix} ON {self.name}_live (sandbox, {icols});"
+            )
+        return "\n".join(parts)
+
+    def select_sql(self, where: str = "1", tail: str = "") -> str:
+        """A query over what the sandbox sees. ``where`` names columns unqualified and uses named parameters;
+        the query itself binds ``:sandbox`` and ``:scenario``. ``tail`` is an ORDER BY / LIMIT clause."""
+        cols = ", ".join(self.all_columns)
+        shadow = " AND ".join(f"l.{k} = b.{k}" for k in self.key)
+        return (
+            f"SELECT {cols} FROM {self.name}_live WHERE sandbox = :sandbox AND gone = 0 AND ({where}) "
+            f"UNION ALL SELECT {cols} FROM {self.name}_base AS b WHERE scenario = :scenario AND ({where}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {self.name}_live AS l WHERE l.sandbox = :sandbox AND {shadow}) {tail}"
+        )
+
+    def select(
+        self,
+        conn: sqlite3.Connection,
+        world: World,
+        where: str = "1",
+        params: dict[str, Any] | None = None,
+        tail: str = "",
+    ) -> list[tuple[Any, ...]]:
+        bound = {"sandbox": world.sandbox, "scenario": world.scenario, **(params or {})}
+        return conn.execute(self.select_sql(where, tail), bound).fetchall()
+
+    def count(
+        self, conn: sqlite3.Connection, world: World, where: str = "1", params: dict[str, Any] | None = None
+    ) -> int:
+        bound = {"sandbox": world.sandbox, "scenario": world.scenario, **(params or {})}
+        row = conn.execute(f"SELECT count(*) FROM ({self.select_sql(where)})", bound).fetchone()
+        return int(row[0])
+
+    def put_many(self, conn: sqlite3.Connection, world: World, rows: Iterable[Sequence[Any]]) -> None:
+        """Write whole rows (key columns first, then value columns) into the sandbox."""
+        cols = ", ".join(self.all_columns)
+        marks = ", ".join("?" for _ in range(len(self.all_columns) + 1))
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {self.name}_live (sandbox, {cols}, gone) VALUES ({marks}, 0)",
+            ((world.sandbox, *row) for row in rows),
+        )
+
+    def delete_many(self, conn: sqlite3.Connection, world: World, keys: Iterable[Sequence[Any]]) -> None:
+        """Remove rows from the sandbox's view; a tombstone hides the base row, if there is one."""
+        key = ", ".join(self.key)
+        marks = ", ".join("?" for _ in range(len(self.key) + 1))
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {self.name}_live (sandbox, {key}, gone) VALUES ({marks}, 1)",
+            ((world.sandbox, *k) for k in keys),
+        )
+
+    def seed(self, conn: sqlite3.Connection, scenario: str, rows: Iterable[Sequence[Any]]) -> None:
+        cols = ", ".join(self.all_columns)
+        marks = ", ".join("?" for _ in range(len(self.all_columns) + 1))
+        conn.executemany(
+            f"INSERT INTO {self.name}_base (scenario, {cols}) VALUES ({marks})", ((scenario, *row) for row in rows)
+        )
+
+    def reset(self, conn: sqlite3.Connection, sandbox: str) -> None:
+        conn.execute(f"DELETE FROM {self.name}_live WHERE sandbox = ?", (sandbox,))
+
+    def drop_scenario(self, conn: sqlite3.Connection, scenario: str) -> None:
+        conn.execute(f"DELETE FROM {self.name}_base WHERE scenario = ?", (scenario,))

@@ -1,0 +1,206 @@
+"""MerchantPro products in the store: one layered row per product, warehouse stock kept inside it."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+import msgspec
+
+from simulator.domain.errors import NotFound
+from simulator.domain.merchantpro import Product, WarehouseStock
+from simulator.domain.money import gross_from_net, net_from_gross, to_cents
+from simulator.scenarios import merchantpro as spec
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store.layered import LayeredTable, World
+
+PRODUCTS = LayeredTable(
+    "mp_product",
+    key=("shop", "id"),
+    columns=(
+        "sku",
+        "ean",
+        "inventory_enabled",
+        "stock",
+        "price_net",
+        "price_gross",
+        "old_price_net",
+        "old_price_gross",
+        "tax_rate",
+        "warehouses",
+    ),
+    indexes=(("shop", "sku"), ("shop", "ean")),
+)
+TABLES = (PRODUCTS,)
+SANDBOX_TABLES: tuple[str, ...] = ()
+DDL = ""
+
+Lookup = Literal["id", "sku", "ean"]
+_warehouse_codec = msgspec.json.Encoder()
+_warehouse_decode = msgspec.json.Decoder(list[tuple[int, int]])
+
+
+def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
+    count = 0
+    for shop in scenario.spec.merchantpro.shops:
+        rows = list(_shop_rows(shop))
+        PRODUCTS.seed(conn, scenario.id, rows)
+        count += len(rows)
+    return count
+
+
+def find(conn: sqlite3.Connection, world: World, shop: spec.Shop, by: Lookup, identifier: str) -> Product | None:
+    if by == "id":
+        if not identifier.isdigit() or len(identifier) > 18:
+            return None
+        value: Any = int(identifier)
+    else:
+        value = identifier
+    rows = PRODUCTS.select(
+        conn, world, f"shop = :shop AND {by} = :value", {"shop": shop.name, "value": value}, "LIMIT 1"
+    )
+    return _product(shop, rows[0]) if rows else None
+
+
+def update(
+    conn: sqlite3.Connection,
+    world: World,
+    shop: spec.Shop,
+    by: Lookup,
+    identifier: str,
+    change: Callable[[Product], Product],
+) -> Product:
+    """Read, change and write one product inside the caller's transaction (atomic read-modify-write)."""
+    current = find(conn, world, shop, by, identifier)
+    if current is None:
+        raise NotFound(f"no product with {by} {identifier!r}")
+    updated = change(current)
+    if updated != current:
+        PRODUCTS.put_many(conn, world, [_row(shop.name, updated)])
+    return updated
+
+
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
+    """Per shop, the first ``limit`` products by id with their stock (warehouse id -> stock in MW shops)."""
+    shops: dict[str, Any] = {}
+    for shop in scenario.spec.merchantpro.shops:
+        rows = PRODUCTS.select(
+            conn, world, "shop = :shop", {"shop": shop.name, "limit": limit}, "ORDER BY id LIMIT :limit"
+        )
+        shops[shop.name] = {
+            "products": [
+                {
+                    "id": r[1],
+                    "sku": r[2],
+                    "ean": r[3],
+                    "inventory_enabled": bool(r[4]),
+                    "stock": r[5],
+                    **({"warehouses": {str(k): v for k, v in _warehouse_decode.decode(r[11])}} if r[11] else {}),
+                }
+                for r in rows
+            ],
+            "total": PRODUCTS.count(conn, world, "shop = :shop", {"shop": shop.name}),
+        }
+    return {"shops": shops}
+
+
+def _product(shop: spec.Shop, row: tuple[Any, ...]) -> Product:
+    stocks = dict(_warehouse_decode.decode(row[11])) if row[11] else {}
+    warehouses = tuple(WarehouseStock(w.id, w.name, stocks.get(w.id, 0)) for w in shop.warehouses)
+    return Product(
+        id=row[1],
+        sku=row[2],
+        ean=row[3],
+        inventory_enabled=bool(row[4]),
+        stock=row[5],
+        price_net=row[6],
+        price_gross=row[7],
+        old_price_net=row[8],
+        old_price_gross=row[9],
+        tax_rate=row[10],
+        warehouses=warehouses,
+    )
+
+
+def _row(shop: str, p: Product) -> tuple[Any, ...]:
+    warehouses = _warehouse_codec.encode([(w.id, w.stock) for w in p.warehouses]) if p.warehouses else None
+    return (
+        shop,
+        p.id,
+        p.sku,
+        p.ean,
+        int(p.inventory_enabled),
+        p.stock,
+        p.price_net,
+        p.price_gross,
+        p.old_price_net,
+        p.old_price_gross,
+        p.tax_rate,
+        warehouses,
+    )
+
+
+def _prices(net: float | None, gross: float | None, rate: float) -> tuple[int | None, int | None]:
+    if net is not None:
+        return to_cents(net), gross_from_net(to_cents(net), rate)
+    if gross is not None:
+        return net_from_gross(to_cents(gross), rate), to_cents(gross)
+    return None, None
+
+
+def _shop_rows(shop: spec.Shop) -> Iterator[tuple[Any, ...]]:
+    ids = {w.name: w.id for w in shop.warehouses}
+    for p in shop.products:
+        rate = shop.tax_rate if p.tax_rate is None else p.tax_rate
+        net, gross = _prices(p.price_net, p.price_gross, rate)
+        old_net, old_gross = _prices(p.old_price_net, p.old_price_gross, rate)
+        stocks = {(w.id if w.id is not None else ids[w.name or ""]): w.stock for w in p.warehouses}
+        warehouses = [(w.id, stocks.get(w.id, 0)) for w in shop.warehouses]
+        stock = sum(stocks.values()) if shop.multi_warehouse else p.stock
+        yield (
+            shop.name,
+            p.id,
+            p.sku,
+            p.ean,
+            int(spec.switch_on(p.inventory_enabled)),
+            stock,
+            net,
+            gross,
+            old_net,
+            old_gross,
+            rate,
+            _warehouse_codec.encode(warehouses) if shop.multi_warehouse else None,
+        )
+    if shop.generate is not None:
+        yield from _generated_rows(shop, shop.generate)
+
+
+def _generated_rows(shop: spec.Shop, gen: spec.Generate) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(gen.seed)
+    low, high = gen.stock
+    net_low, net_high = round(gen.price_net[0] * 100), round(gen.price_net[1] * 100)
+    enabled = int(spec.switch_on(gen.inventory_enabled))
+    rate = shop.tax_rate
+    for n in range(1, gen.count + 1):
+        net = rng.randint(net_low, net_high)
+        if shop.multi_warehouse:
+            split = [(w.id, rng.randint(low, high)) for w in shop.warehouses]
+            stock, warehouses = sum(s for _, s in split), _warehouse_codec.encode(split)
+        else:
+            stock, warehouses = rng.randint(low, high), None
+        yield (
+            shop.name,
+            gen.first_id + n - 1,
+            gen.sku.format(n=n),
+            gen.ean.format(n=n) if gen.ean else None,
+            enabled,
+            stock,
+            net,
+            gross_from_net(net, rate),
+            None,
+            None,
+            rate,
+            warehouses,
+        )

@@ -1,0 +1,106 @@
+"""Scenarios and sandboxes as rows: which scenarios are seeded, which sandboxes exist and what they are built on."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store import merchantpro
+from simulator.store.layered import LayeredTable
+
+CORE_DDL = """
+CREATE TABLE IF NOT EXISTS scenarios (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, source TEXT NOT NULL, doc BLOB NOT NULL, seeded_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sandboxes (
+    name TEXT PRIMARY KEY, scenario TEXT NOT NULL REFERENCES scenarios (id), created_at TEXT NOT NULL
+);
+"""
+
+# Every vendor's store module: its layered tables, its per-sandbox append-only tables, and how it seeds.
+VENDOR_STORES = (merchantpro,)
+LAYERED: tuple[LayeredTable, ...] = tuple(t for v in VENDOR_STORES for t in v.TABLES)
+APPENDED: tuple[str, ...] = tuple(t for v in VENDOR_STORES for t in v.SANDBOX_TABLES)
+Seeder = Callable[[sqlite3.Connection, LoadedScenario], int]
+
+
+def ddl() -> str:
+    return "\n".join([CORE_DDL, *(t.ddl() for t in LAYERED), *(v.DDL for v in VENDOR_STORES)])
+
+
+class SandboxExists(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxRow:
+    name: str
+    scenario: str
+    created_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def ensure_scenario(conn: sqlite3.Connection, scenario: LoadedScenario) -> int | None:
+    """Seed a scenario's base rows unless an identical scenario is already stored; returns the rows seeded."""
+    if conn.execute("SELECT 1 FROM scenarios WHERE id = ?", (scenario.id,)).fetchone():
+        return None
+    seeded = sum(int(v.seed(conn, scenario)) for v in VENDOR_STORES)
+    conn.execute(
+        "INSERT INTO scenarios (id, name, source, doc, seeded_at) VALUES (?, ?, ?, ?, ?)",
+        (scenario.id, scenario.spec.name, scenario.source, scenario.to_json(), _now()),
+    )
+    return seeded
+
+
+def stored_scenarios(conn: sqlite3.Connection) -> list[tuple[str, str, bytes]]:
+    return [(r[0], r[1], r[2]) for r in conn.execute("SELECT id, source, doc FROM scenarios")]
+
+
+def list_sandboxes(conn: sqlite3.Connection) -> list[SandboxRow]:
+    rows = conn.execute("SELECT name, scenario, created_at FROM sandboxes ORDER BY created_at, name")
+    return [SandboxRow(*r) for r in rows]
+
+
+def create(conn: sqlite3.Connection, name: str, scenario: str) -> SandboxRow:
+    row = SandboxRow(name, scenario, _now())
+    try:
+        conn.execute(
+            "INSERT INTO sandboxes (name, scenario, created_at) VALUES (?, ?, ?)",
+            (row.name, row.scenario, row.created_at),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise SandboxExists(name) from exc
+    return row
+
+
+def reset(conn: sqlite3.Connection, name: str) -> None:
+    for table in LAYERED:
+        table.reset(conn, name)
+    for table_name in APPENDED:
+        conn.execute(f"DELETE FROM {table_name} WHERE sandbox = ?", (name,))
+
+
+def rebase(conn: sqlite3.Connection, name: str, scenario: str) -> None:
+    reset(conn, name)
+    conn.execute("UPDATE sandboxes SET scenario = ? WHERE name = ?", (scenario, name))
+
+
+def delete(conn: sqlite3.Connection, name: str, keep: frozenset[str]) -> None:
+    """Remove a sandbox; its scenario's base rows go too once no sandbox uses them (unless kept)."""
+    row = conn.execute("SELECT scenario FROM sandboxes WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return
+    reset(conn, name)
+    conn.execute("DELETE FROM sandboxes WHERE name = ?", (name,))
+    scenario = row[0]
+    if scenario in keep or conn.execute("SELECT 1 FROM sandboxes WHERE scenario = ?", (scenario,)).fetchone():
+        return
+    for table in LAYERED:
+        table.drop_scenario(conn, scenario)
+    conn.execute("DELETE FROM scenarios WHERE id = ?", (scenario,))

@@ -1,0 +1,8 @@
+"""The emulated vendors. Adding one: a package shaped like merchantpro/, then its VENDOR in this tuple."""
+
+from __future__ import annotations
+
+from simulator.vendors import merchantpro
+from simulator.vendors.base import Vendor
+
+VENDORS: tuple[Vendor, ...] = (merchantpro.VENDOR,)

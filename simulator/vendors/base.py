@@ -1,0 +1,63 @@
+"""What every vendor package provides, so the app and control plane can treat them alike.
+
+A vendor is a package under simulator/vendors/ with the same modules each time: ``wire.py`` (request and
+response Structs), ``errors.py`` (one class per vendor error code, rendered in the vendor's body shape),
+``routes.py`` (decode -> domain/store -> encode) and ``__init__.py`` exposing ``VENDOR``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.routing import BaseRoute
+
+from simulator.config import Settings
+from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store.connection import Store
+from simulator.store.layered import World
+
+
+@dataclass(frozen=True)
+class ApiAccount:
+    """One vendor account of a scenario, as a client needs it: where to send requests and how to sign in."""
+
+    vendor: str
+    account: str
+    base_path: str  # relative to the sandbox root, e.g. "/merchantpro/demo"
+    auth: dict[str, str]
+    example: str = ""  # a request path (and query) that works on the default scenario
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Vendor:
+    name: str
+    routes: Sequence[BaseRoute]
+    accounts: Callable[[LoadedScenario], list[ApiAccount]]
+    # A store function: the sandbox's stock per account, for GET /_sim/state.
+    state: Callable[[sqlite3.Connection, World, LoadedScenario, int], dict[str, Any]]
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    """The sandbox a vendor request addresses: /sandboxes/<name>/... or, on the bare paths, the default one."""
+    sandboxes: Sandboxes = request.app.state.sandboxes
+    return sandboxes.get(request.path_params.get("sandbox", DEFAULT))
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

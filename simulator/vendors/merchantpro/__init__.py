@@ -1,0 +1,25 @@
+"""MerchantPro (e-shop platform): the inventory/stock API v2. See ../shared/reference/merchantpro-stock-api.txt."""
+
+from __future__ import annotations
+
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store import merchantpro as products
+from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.merchantpro.routes import routes
+
+
+def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
+    return [
+        ApiAccount(
+            vendor="merchantpro",
+            account=shop.name,
+            base_path=f"/merchantpro/{shop.name}",
+            auth={"scheme": "basic", "username": shop.api_key, "password": shop.api_secret},
+            example=f"/api/v2/inventory/id/{shop.products[0].id}" if shop.products else "",
+            extra={"multi_warehouse": shop.multi_warehouse, "tax_rate": shop.tax_rate},
+        )
+        for shop in scenario.spec.merchantpro.shops
+    ]
+
+
+VENDOR = Vendor(name="merchantpro", routes=routes(), accounts=accounts, state=products.state)

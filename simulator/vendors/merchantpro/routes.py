@@ -1,0 +1,114 @@
+"""MerchantPro's inventory API: GET and PATCH /api/v2/inventory/{id|sku|ean}/{identifier} under a shop's base."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from simulator import domain
+from simulator.auth import parse_basic, same_secret
+from simulator.domain.merchantpro import InventoryChange, Product, apply_change
+from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
+from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.scenarios.merchantpro import Shop
+from simulator.store import merchantpro as products
+from simulator.store.merchantpro import Lookup
+from simulator.vendors.base import client_of, sandbox_of, settings_of, store_of
+from simulator.vendors.merchantpro import errors
+from simulator.vendors.merchantpro.wire import decode_patch, render
+
+ALLOWED = ("GET", "PATCH")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+LOOKUPS: dict[str, Lookup] = {"id": "id", "sku": "sku", "ean": "ean"}
+
+
+async def inventory(request: Request) -> Response:
+    sandbox, shop = _resolve(request)
+    if request.method not in ALLOWED:
+        raise errors.MethodNotAllowed(request.method, ALLOWED)
+    _authenticate(request, sandbox, shop)
+    by = LOOKUPS.get(request.path_params["kind"])
+    if by is None:
+        raise errors.NotFound()
+    identifier: str = request.path_params["identifier"]
+    store = store_of(request)
+    if request.method == "GET":
+        found = await store.run(partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier))
+        if found is None:
+            raise errors.NotFound()
+        return json_response(render(found, shop.multi_warehouse))
+    change = decode_patch(await _json_body(request))
+
+    def mutate(product: Product, change: InventoryChange = change) -> Product:
+        return apply_change(product, change, shop.multi_warehouse)
+
+    try:
+        updated = await store.run(
+            partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=mutate)
+        )
+    except domain.errors.NotFound:
+        raise errors.NotFound() from None
+    except domain.errors.InvalidChange as exc:
+        raise errors.BadRequest(exc.message, exc.field) from None
+    return json_response(render(updated, shop.multi_warehouse))
+
+
+async def unknown_path(request: Request) -> Response:
+    sandbox, shop = _resolve(request)
+    _authenticate(request, sandbox, shop)
+    raise errors.NotFound()
+
+
+def _resolve(request: Request) -> tuple[Sandbox, Shop]:
+    try:
+        sandbox = sandbox_of(request)
+    except UnknownSandbox as exc:
+        raise errors.NotFound(f"Resource not found: {exc}") from None
+    shop = sandbox.scenario.shops.get(request.path_params["shop"])
+    if shop is None:
+        raise errors.NotFound(f"Resource not found: no shop named {request.path_params['shop']!r}")
+    return sandbox, shop
+
+
+def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
+    key = ("merchantpro", shop.name, client_of(request))
+    now = sandbox.clock.now()
+    tracker = sandbox.auth_failures
+    if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
+        raise errors.Forbidden("Too many failed authentication attempts; try again later")
+    credentials = parse_basic(request.headers.get("authorization"))
+    if credentials is not None:
+        user, password = credentials
+        # Both comparisons always run, so timing does not tell which half was wrong.
+        ok_user, ok_password = same_secret(user, shop.api_key), same_secret(password, shop.api_secret)
+        if ok_user and ok_password:
+            tracker.succeeded(key)
+            return
+    tracker.failed(key, now)
+    raise errors.Unauthorized()
+
+
+async def _json_body(request: Request) -> bytes:
+    kind = media_type(request)
+    # A client that sends no Content-Type still gets its JSON read; a declared non-JSON type is refused.
+    if kind is not None and not is_json_type(kind):
+        raise errors.BadRequest(f"Content-Type must be application/json, got {kind!r}")
+    try:
+        return await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount(
+            "/merchantpro/{shop}",
+            routes=[
+                Route("/api/v2/inventory/{kind}/{identifier:path}", inventory, methods=ALL_METHODS),
+                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+            ],
+        ),
+    ]
