@@ -4,7 +4,7 @@ the control plane under /_sim/. All state hangs off ``app.state``, so one proces
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -40,13 +40,23 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         try:
             app.state.store = store
             app.state.sandboxes = await Sandboxes.start(store, loaded)
-            yield
+            async with AsyncExitStack() as stack:
+                for vendor in VENDORS:
+                    if vendor.background is not None:
+                        await stack.enter_async_context(vendor.background(app))
+                yield
         finally:
             await store.close()
 
     vendor_routes: list[BaseRoute] = [route for vendor in VENDORS for route in vendor.routes]
     routes: list[BaseRoute] = [
-        Mount("/_sim", routes=control_routes()),
+        Mount(
+            "/_sim",
+            routes=[
+                *(Mount(f"/{v.name}", routes=list(v.control_routes)) for v in VENDORS if v.control_routes),
+                *control_routes(),
+            ],
+        ),
         Mount("/sandboxes/{sandbox}", routes=vendor_routes),
         *vendor_routes,
     ]

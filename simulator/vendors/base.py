@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.routing import BaseRoute
 
@@ -41,6 +43,11 @@ class Vendor:
     accounts: Callable[[LoadedScenario], list[ApiAccount]]
     # A store function: the sandbox's stock per account, for GET /_sim/state.
     state: Callable[[sqlite3.Connection, World, LoadedScenario, int], dict[str, Any]]
+    # Vendor-specific control endpoints, mounted at /_sim/<name>/ (e.g. queue logs, forced failures).
+    control_routes: Sequence[BaseRoute] = ()
+    # Work that runs beside the server (e.g. an asynchronous import queue): entered on startup, exited on
+    # shutdown, after the store and sandboxes exist (app.state.store, app.state.sandboxes).
+    background: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None
 
 
 def sandbox_of(request: Request) -> Sandbox:
