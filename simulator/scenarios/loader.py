@@ -19,6 +19,7 @@ from simulator.scenarios.model import Scenario, check
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _AT = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
+_NUMBER_FOR_TEXT = re.compile(r"^Expected `str( \| null)?`, got `(int|float)`$")
 _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 
@@ -87,7 +88,7 @@ def _split(error: str, data: Any) -> tuple[str, str]:
     if not match:
         return "$", error
     message, path = match["message"], match["path"]
-    if message.startswith("Expected `str`, got `int`") or message.startswith("Expected `str`, got `float`"):
+    if _NUMBER_FOR_TEXT.match(message):
         message += ' (quote the value in YAML, e.g. "0123", so leading zeros and digits survive)'
     return path, message
 

@@ -66,6 +66,7 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
 
 
 _patch = msgspec.json.Decoder(InventoryPatch)
+_HINTS = {"inventory_enabled": 'Expected "on" or "off"'}
 _AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]*)`$")
 
@@ -137,4 +138,6 @@ def _validation_error(error: str) -> BadRequest:
         return BadRequest(f"Unknown field '{field}'; the stock API can change: {', '.join(WRITABLE)}", field)
     if not path:
         return BadRequest(f"Invalid request body: {message}")
+    if path in _HINTS:
+        message = f"{message}; {_HINTS[path]}"
     return BadRequest(f"Invalid value for '{path}': {message}", path)
