@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import msgspec
@@ -42,8 +43,17 @@ class Product(msgspec.Struct, forbid_unknown_fields=True):
     tax_rate: Percent | None = None
 
 
+_PLACEHOLDER = re.compile(r"\{n(?::(0?[1-9]?[0-9]?)d)?\}")
+
+
+def printf_pattern(pattern: str) -> str | None:
+    """``GEN-{n:07d}`` -> ``GEN-%07d`` for SQLite's printf; None when the pattern has anything else in braces."""
+    out = _PLACEHOLDER.sub(lambda m: f"%{m.group(1) or ''}d", pattern.replace("%", "%%"))
+    return None if "{" in out or "}" in out else out
+
+
 class Generate(msgspec.Struct, forbid_unknown_fields=True):
-    """Synthetic products: ``{n}`` in a pattern is the product's ordinal (Python format syntax)."""
+    """Synthetic products: ``{n}`` (or ``{n:07d}``, zero-padded) in a pattern is the product's ordinal."""
 
     count: Quantity
     seed: int = 0
@@ -137,12 +147,15 @@ def _check_generate(shop: Shop, at: str) -> list[Problem]:
         pattern = getattr(gen, field)
         if pattern is None:
             continue
-        try:
-            first, second = pattern.format(n=1), pattern.format(n=2)
-        except (KeyError, IndexError, ValueError) as exc:
-            problems.append(Problem(f"{at}.{field}", f"expected a pattern using only {{n}}, got {pattern!r} ({exc})"))
-            continue
-        if first == second:
+        if printf_pattern(pattern) is None:
+            problems.append(
+                Problem(
+                    f"{at}.{field}",
+                    f"expected a pattern with {{n}} or {{n:0Nd}} (zero-padded to N "
+                    f"digits) and no other braces, got {pattern!r}",
+                )
+            )
+        elif "{n" not in pattern:
             problems.append(Problem(f"{at}.{field}", f"pattern {pattern!r} must contain {{n}} to be unique"))
     for field in ("stock", "price_net"):
         low, high = getattr(gen, field)

@@ -8,6 +8,7 @@ nothing, and resetting one deletes only what it changed: both are independent of
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class LayeredTable:
             )
         return "\n".join(parts)
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - tables are a few module constants; queries are fixed strings
     def select_sql(self, where: str = "1", tail: str = "") -> str:
         """A query over what the sandbox sees. ``where`` names columns unqualified and uses named parameters;
         the query itself binds ``:sandbox`` and ``:scenario``. ``tail`` is an ORDER BY / LIMIT clause."""
@@ -82,14 +84,15 @@ class LayeredTable:
         row = conn.execute(f"SELECT count(*) FROM ({self.select_sql(where)})", bound).fetchone()
         return int(row[0])
 
-    def put_many(self, conn: sqlite3.Connection, world: World, rows: Iterable[Sequence[Any]]) -> None:
-        """Write whole rows (key columns first, then value columns) into the sandbox."""
+    @functools.cached_property
+    def _put_sql(self) -> str:
         cols = ", ".join(self.all_columns)
         marks = ", ".join("?" for _ in range(len(self.all_columns) + 1))
-        conn.executemany(
-            f"INSERT OR REPLACE INTO {self.name}_live (sandbox, {cols}, gone) VALUES ({marks}, 0)",
-            ((world.sandbox, *row) for row in rows),
-        )
+        return f"INSERT OR REPLACE INTO {self.name}_live (sandbox, {cols}, gone) VALUES ({marks}, 0)"
+
+    def put_many(self, conn: sqlite3.Connection, world: World, rows: Iterable[Sequence[Any]]) -> None:
+        """Write whole rows (key columns first, then value columns) into the sandbox."""
+        conn.executemany(self._put_sql, ((world.sandbox, *row) for row in rows))
 
     def delete_many(self, conn: sqlite3.Connection, world: World, keys: Iterable[Sequence[Any]]) -> None:
         """Remove rows from the sandbox's view; a tombstone hides the base row, if there is one."""

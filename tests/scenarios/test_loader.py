@@ -76,7 +76,7 @@ def test_rendered_error_reads_file_line_column_path() -> None:
         ),
         ("      generate: {count: 5, first_id: 1}\n", "", "$.merchantpro.shops[0].generate.first_id", "overlap"),
         ("      generate: {count: 5, sku: FIXED}\n", "", "$.merchantpro.shops[0].generate.sku", "must contain {n}"),
-        ("      generate: {count: 5, sku: '{x}'}\n", "", "$.merchantpro.shops[0].generate.sku", "only {n}"),
+        ("      generate: {count: 5, sku: '{x}'}\n", "", "$.merchantpro.shops[0].generate.sku", "{n:0Nd}"),
         ("      name: t\n", "", "$.merchantpro.shops[0].name", "duplicate key"),
     ],
 )
