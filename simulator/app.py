@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
@@ -15,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from simulator.config import Settings
 from simulator.control.routes import routes as control_routes
 from simulator.errors import SimulatorError
+from simulator.http import json_response
 from simulator.sandboxes import Sandboxes
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
@@ -60,7 +62,8 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         Mount("/sandboxes/{sandbox}", routes=vendor_routes),
         *vendor_routes,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={SimulatorError: _render})
+    handlers = {SimulatorError: _render, HTTPException: _unrouted}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]
     app.state.settings = settings
     app.state.scenario = loaded
     return app
@@ -69,3 +72,16 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
 async def _render(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SimulatorError)
     return exc.response()
+
+
+async def _unrouted(request: Request, exc: Exception) -> Response:
+    # Paths outside every vendor's tree (vendor trees have catch-alls that answer in the vendor's shape).
+    assert isinstance(exc, HTTPException)
+    return json_response(
+        {"error": {"code": _CODES.get(exc.status_code, "error"), "message": exc.detail}},
+        exc.status_code,
+        dict(exc.headers or {}),
+    )
+
+
+_CODES = {404: "not_found", 405: "method_not_allowed"}

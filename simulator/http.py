@@ -5,10 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
 _encoder = msgspec.json.Encoder()
+
+
+class _AnyPath(Convertor[str]):
+    """Starlette's ``path`` convertor is ``.*``, which stops at a decoded newline (``%0A``): a SKU with a control
+    character would then miss every route (Mount appends ``{path:path}`` too) and get a plain-text 404 instead of the
+    vendor's own error. Registered under the same name, before any route is built, so Mount uses it as well."""
+
+    regex = r"[\s\S]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("path", _AnyPath())
 
 
 class BodyTooLarge(Exception):
