@@ -88,7 +88,10 @@ ilevel:
             "duplicate id '1571945CAB99744086F9FDFC9D9332D5' (first at $.ilevel.tenants[0].warehouses[0])",
         ),
     ]
-    lower = "ilevel:\n  tenants:\n    - {name: t, username: u, api_key: k, warehouses: [{id: 1571945cab99744086f9fdfc9d9332d5, name: A}]}\n"
+    lower = (
+        "ilevel:\n  tenants:\n    - {name: t, username: u, api_key: k,\n"
+        "       warehouses: [{id: 1571945cab99744086f9fdfc9d9332d5, name: A}]}\n"
+    )
     [(path, message)] = problems(lower)
     assert path == "$.ilevel.tenants[0].warehouses[0].id"
     assert "^[0-9A-F]{32}$" in message
