@@ -1,0 +1,169 @@
+"""i.LEVEL Connect under a tenant's base ``/ilevel/{tenant}``: POST /api/batchStock, GET /api/warehouse and
+GET /api/stock. Credentials are checked before the body is read."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from simulator.auth import parse_basic, same_secret
+from simulator.domain.ilevel import ItemChange, ItemError
+from simulator.http import BodyTooLarge, json_response, read_body
+from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.scenarios.ilevel import Tenant
+from simulator.store import ilevel as store
+from simulator.vendors.base import sandbox_of, settings_of, store_of
+from simulator.vendors.ilevel import errors, wire
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+HEX_ID = re.compile(r"^[0-9A-F]{32}$")
+MAX_PAGESIZE = 1000
+DEFAULT_PAGESIZE = 100
+
+
+async def batch_stock(request: Request) -> Response:
+    sandbox, tenant = _resolve(request)
+    _allow(request, ("POST",))
+    _authenticate(request, tenant)
+    try:
+        body = await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
+    # Checked in the order of the doc's error table.
+    batch = wire.batch_of(body)
+    warehouse = _warehouse(request, tenant)
+    items = wire.items_of(batch)
+    changes, invalid = wire.parse_items(items)
+    failures = (
+        await store_of(request).run(
+            partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes)
+        )
+        if changes
+        else []
+    )
+    if not failures and not invalid:
+        return json_response({"allPassed": True, "results": []})
+    reasons: dict[int, tuple[ItemError, str | None]] = {p: (e, None) for p, e in failures}
+    reasons.update({p: (ItemError.FAILED_TO_SAVE, detail) for p, detail in invalid.items()})
+    results = [wire.failed_item(items[p], *reasons[p]) for p in sorted(reasons)]
+    return errors.SomeItemsFailed(results).response()
+
+
+async def warehouses(request: Request) -> Response:
+    _, tenant = _resolve(request)
+    _allow(request, ("GET",))
+    _authenticate(request, tenant)
+    page, pagesize = _paging(request)
+    start = (page - 1) * pagesize
+    chosen = tenant.warehouses[start : start + pagesize]
+    records = [{"id": w.id, "name": w.name} for w in chosen]
+    return json_response(wire.paged("warehouse", records, page, pagesize, len(tenant.warehouses)))
+
+
+async def stock(request: Request) -> Response:
+    sandbox, tenant = _resolve(request)
+    _allow(request, ("GET",))
+    _authenticate(request, tenant)
+    warehouse = _warehouse(request, tenant)
+    page, pagesize = _paging(request)
+    query = request.query_params
+    lookup = ItemChange(-1, query.get("variant_id"), query.get("barcode"), query.get("code"))
+    world, run = sandbox.world, store_of(request).run
+    if lookup.variant_id is None and lookup.barcode is None and lookup.code is None:
+        found, page_rows = await run(
+            partial(
+                store.stock_page,
+                world=world,
+                tenant=tenant.name,
+                warehouse=warehouse,
+                offset=(page - 1) * pagesize,
+                limit=pagesize,
+            )
+        )
+        records = [wire.stock_record(warehouse, v, lv) for v, lv in page_rows]
+        return json_response(wire.paged("stock", records, page, pagesize, found))
+
+    def one(conn: sqlite3.Connection) -> list[object]:
+        variant = store.find_variant(conn, world, tenant, lookup)
+        if variant is None:
+            return []
+        levels = store.read_levels(conn, world, tenant.name, warehouse, [variant])
+        return [wire.stock_record(warehouse, variant, levels[variant])] if variant in levels else []
+
+    matched = await run(one)
+    return json_response(wire.paged("stock", matched if page == 1 else [], page, pagesize, len(matched)))
+
+
+async def unknown_path(request: Request) -> Response:
+    _, tenant = _resolve(request)
+    _authenticate(request, tenant)
+    raise errors.NotFound()
+
+
+def _resolve(request: Request) -> tuple[Sandbox, Tenant]:
+    try:
+        sandbox = sandbox_of(request)
+    except UnknownSandbox as exc:
+        raise errors.NotFound(f"Resource not found: {exc}") from None
+    tenant = sandbox.scenario.ilevel_tenants.get(request.path_params["tenant"])
+    if tenant is None:
+        raise errors.NotFound(f"Resource not found: no tenant named {request.path_params['tenant']!r}")
+    return sandbox, tenant
+
+
+def _allow(request: Request, allowed: tuple[str, ...]) -> None:
+    if request.method not in allowed:
+        raise errors.MethodNotAllowed(request.method, allowed)
+
+
+def _authenticate(request: Request, tenant: Tenant) -> None:
+    credentials = parse_basic(request.headers.get("authorization"))
+    if credentials is not None:
+        user, key = credentials
+        # Both comparisons always run, so timing does not tell which half was wrong.
+        ok_user, ok_key = same_secret(user, tenant.username), same_secret(key, tenant.api_key)
+        if ok_user and ok_key:
+            return
+    raise errors.Unauthorized()
+
+
+def _warehouse(request: Request, tenant: Tenant) -> str:
+    warehouse = request.query_params.get("warehouse_id")
+    if not warehouse:
+        raise errors.MissingWarehouseId()
+    # Ids are matched exactly: a lower-case spelling of a real id is a warehouse that does not exist.
+    if not HEX_ID.match(warehouse) or all(w.id != warehouse for w in tenant.warehouses):
+        raise errors.WarehouseNotFound(warehouse)
+    return warehouse
+
+
+def _paging(request: Request) -> tuple[int, int]:
+    return _positive(request, "page", 1, 1_000_000), _positive(request, "pagesize", DEFAULT_PAGESIZE, MAX_PAGESIZE)
+
+
+def _positive(request: Request, name: str, default: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or not 1 <= int(raw) <= high:
+        raise errors.BadQuery(f"Invalid query parameter {name}: expected a whole number from 1 to {high}, got {raw!r}")
+    return int(raw)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount(
+            "/ilevel/{tenant}",
+            routes=[
+                Route("/api/batchStock", batch_stock, methods=ALL_METHODS),
+                Route("/api/warehouse", warehouses, methods=ALL_METHODS),
+                Route("/api/stock", stock, methods=ALL_METHODS),
+                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+            ],
+        ),
+    ]

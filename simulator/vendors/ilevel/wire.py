@@ -1,0 +1,117 @@
+"""i.LEVEL on the wire: the batchStock body, per-item results, and the paged GET wrapper."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from simulator.domain.ilevel import ItemChange, ItemError, Levels
+from simulator.domain.stock import MAX_QUANTITY
+from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
+
+Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
+Identifier = Annotated[str, msgspec.Meta(max_length=512)]
+ITEM_FIELDS = ("variant_id", "barcode", "code", "inStock", "demand", "supply")
+
+
+class ItemIn(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "inStock"}):
+    variant_id: Identifier | UnsetType = UNSET
+    barcode: Identifier | UnsetType = UNSET
+    code: Identifier | UnsetType = UNSET
+    in_stock: Quantity | UnsetType = UNSET
+    demand: Quantity | UnsetType = UNSET
+    supply: Quantity | UnsetType = UNSET
+
+
+_AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
+_decoder = msgspec.json.Decoder()
+
+
+def batch_of(body: bytes) -> dict[str, Any]:
+    """The ``batchStock`` object; a body that is not JSON cannot hold one either (12001)."""
+    try:
+        data = _decoder.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        raise MissingBatchStock() from None
+    batch = data.get("batchStock") if isinstance(data, dict) else None
+    if not isinstance(batch, dict):
+        raise MissingBatchStock()
+    return batch
+
+
+def items_of(batch: dict[str, Any]) -> list[Any]:
+    items = batch.get("item")
+    # Only a non-empty list of objects is a stock item collection.
+    if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+        raise MissingItems()
+    if len(items) > BATCH_LIMIT:
+        raise ItemLimitExceeded()
+    return items
+
+
+def parse_items(items: list[dict[str, Any]]) -> tuple[list[ItemChange], dict[int, str]]:
+    """Valid items as changes, and for the others the reason by position (they fail with 12051)."""
+    changes: list[ItemChange] = []
+    invalid: dict[int, str] = {}
+    for position, raw in enumerate(items):
+        try:
+            item = msgspec.convert(raw, ItemIn)
+        except msgspec.ValidationError as exc:
+            invalid[position] = _detail(str(exc), position)
+            continue
+        changes.append(
+            ItemChange(
+                position=position,
+                variant_id=_opt(item.variant_id),
+                barcode=_opt(item.barcode),
+                code=_opt(item.code),
+                in_stock=_opt(item.in_stock),
+                demand=_opt(item.demand),
+                supply=_opt(item.supply),
+            )
+        )
+    return changes, invalid
+
+
+def failed_item(raw: dict[str, Any], error: ItemError, detail: str | None = None) -> dict[str, Any]:
+    """The item as sent, with the outcome (the doc's table says "massage"; its example, "message")."""
+    result = {**raw, "success": False, "message": error.message}
+    if detail is not None:
+        result["detail"] = detail
+    return result
+
+
+def stock_record(warehouse: str, variant: str, levels: Levels) -> dict[str, Any]:
+    return {
+        "warehouse_id": warehouse,
+        "variant_id": variant,
+        "inStock": levels.in_stock,
+        "demand": levels.demand,
+        "supply": levels.supply,
+    }
+
+
+def paged(collection: str, records: list[Any], page: int, pagesize: int, found: int) -> dict[str, Any]:
+    return {
+        "response": {
+            "page": page,
+            "pageCount": math.ceil(found / pagesize),
+            "recordsSent": len(records),
+            "recordsFound": found,
+            collection: records,
+        }
+    }
+
+
+def _opt(value: Any) -> Any:
+    return None if value is UNSET else value
+
+
+def _detail(error: str, position: int) -> str:
+    match = _AT.match(error)
+    message, path = (match["message"], match["path"]) if match else (error, "")
+    return f"{message} - at $.batchStock.item[{position}]{path}"
