@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         *vendor_routes,
     ]
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)  # type: ignore[arg-type]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.settings = settings
     app.state.scenario = loaded
     return app
