@@ -59,7 +59,7 @@ class Sandboxes:
     async def start(cls, store: Store, scenario: LoadedScenario) -> Sandboxes:
         """Seed the scenario (unless the --db file already holds it), then load every stored sandbox."""
         manager = cls(store, scenario)
-        await store.run(partial(_prepare_default, scenario))
+        await store.run_in_thread(partial(_prepare_default, scenario))
         stored = await store.run(rows.stored_scenarios)
         scenarios = {scenario.id: scenario}
         for sid, source, doc in stored:
@@ -91,7 +91,7 @@ class Sandboxes:
             return rows.create(conn, name, scenario.id)
 
         try:
-            row = await self.store.run(work)
+            row = await self.store.run_in_thread(work)
         except rows.SandboxExists:
             raise SandboxConflict(f"a sandbox named {name!r} already exists") from None
         sandbox = Sandbox(name, scenario, row.created_at)
@@ -108,7 +108,7 @@ class Sandboxes:
         if name == DEFAULT:
             raise SandboxConflict("the default sandbox cannot be deleted; reset it instead")
         self.get(name)
-        await self.store.run(partial(rows.delete, name=name, keep=frozenset({self.scenario.id})))
+        await self.store.run_in_thread(partial(rows.delete, name=name, keep=frozenset({self.scenario.id})))
         del self._by_name[name]
 
 

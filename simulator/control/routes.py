@@ -109,7 +109,7 @@ async def state(request: Request) -> Response:
     def work(conn: sqlite3.Connection) -> dict[str, Any]:
         return {v.name: v.state(conn, sandbox.world, sandbox.scenario, limit) for v in vendors}
 
-    return json_response({"sandbox": sandbox.name, **await store_of(request).run(work)})
+    return json_response({"sandbox": sandbox.name, **await store_of(request).run_in_thread(work)})
 
 
 async def sandboxes_list(request: Request) -> Response:

@@ -1,14 +1,19 @@
 """The simulator's one SQLite connection, and how work reaches it.
 
-aiosqlite gives the connection a thread of its own fed by a queue, and every call is a hop onto that thread.
-A request here is one *unit of work*: a plain function of a ``sqlite3.Connection`` that runs on that thread as
-one ``BEGIN IMMEDIATE`` transaction. That makes every read-modify-write (``adjust_by``, batch uploads) atomic
-without an asyncio lock (the thread runs one unit at a time), and costs one hop per request instead of one per
-statement.
+A request here is one *unit of work*: a plain function of a ``sqlite3.Connection`` that runs as one
+``BEGIN IMMEDIATE`` transaction, so every read-modify-write (``adjust_by``, batch uploads) is atomic.
+
+Where a unit runs is a measured choice (``make bench``). A request's unit takes tens of microseconds, while handing
+it to aiosqlite's thread and back costs more than that and, under load, waits for the GIL: so ``run`` executes it
+on the event loop's thread, where units cannot interleave (each runs to completion without awaiting). Units that can
+take long enough to stall other requests (seeding a 100k-product catalog, dumping state) go through
+``run_in_thread`` on aiosqlite's thread; while one is in flight, ``run`` waits for it, so the connection is never
+used by two units at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -31,31 +36,48 @@ def _transaction(conn: sqlite3.Connection, work: Work[T]) -> T:
 
 
 class Store:
-    """Owns the connection; ``run`` executes a unit of work atomically on the connection's thread."""
+    """Owns the connection; ``run``/``run_in_thread`` execute a unit of work atomically."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str | None) -> None:
         self._conn = conn
         self.path = path
+        self._thread_unit = asyncio.Lock()  # held while a unit runs on aiosqlite's thread
 
     @classmethod
     async def open(cls, path: str | None, ddl: str) -> Store:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so the sqlite3 module never opens hidden ones.
-        conn = await aiosqlite.connect(path or ":memory:", isolation_level=None)
+        # check_same_thread=False: units run on the loop's thread and on aiosqlite's, never at the same time.
+        conn = await aiosqlite.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
         store = cls(conn, path)
-        await store._call(_configure, path is not None, ddl)
+        await store.run_in_thread(lambda c: _configure(c, path is not None, ddl), transaction=False)
         return store
 
     async def run(self, work: Work[T]) -> T:
-        return cast(T, await self._call(_transaction, work))
+        """A request-sized unit, on the event loop's thread."""
+        if self._thread_unit.locked():
+            async with self._thread_unit:
+                return _transaction(self._raw, work)
+        return _transaction(self._raw, work)
+
+    async def run_in_thread(self, work: Work[T], *, transaction: bool = True) -> T:
+        """A unit that may take long (bulk seeding, large reads), on aiosqlite's thread."""
+        async with self._thread_unit:
+            return cast(T, await self._call(_transaction, work) if transaction else await self._call(work))
 
     async def close(self) -> None:
-        await self._conn.close()
+        async with self._thread_unit:
+            await self._conn.close()
+
+    @property
+    def _raw(self) -> sqlite3.Connection:
+        raw: sqlite3.Connection = self._conn._conn
+        return raw
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         # aiosqlite has no public "run this function on the connection thread"; _execute is the method all its
         # public calls use. The version range in pyproject.toml pins the aiosqlite this was checked against.
         def bound() -> Any:
-            return fn(self._conn._conn, *args)
+            return fn(self._raw, *args)
 
         return await self._conn._execute(bound)  # type: ignore[no-untyped-call]
 
