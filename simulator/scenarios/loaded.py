@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import msgspec
 
-from simulator.scenarios import merchantpro
+from simulator.scenarios import centra, merchantpro
 from simulator.scenarios.model import Scenario
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
@@ -25,6 +26,10 @@ class LoadedScenario:
     def build(cls, spec: Scenario, source: str) -> LoadedScenario:
         digest = hashlib.sha256(STORE_FORMAT.encode() + msgspec.json.encode(spec)).hexdigest()[:20]
         return cls(id=digest, source=source, spec=spec, shops={s.name: s for s in spec.merchantpro.shops})
+
+    @cached_property
+    def centra_plugins(self) -> dict[str, centra.Plugin]:
+        return {p.name: p for p in self.spec.centra.plugins}
 
     def to_json(self) -> bytes:
         return msgspec.json.encode(self.spec)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from simulator.scenarios import merchantpro
+from simulator.scenarios import centra, merchantpro
 from simulator.scenarios.problems import Problem
 
 
@@ -12,7 +12,8 @@ class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     name: str = "unnamed"
     description: str = ""
     merchantpro: merchantpro.Section = msgspec.field(default_factory=merchantpro.Section)
+    centra: centra.Section = msgspec.field(default_factory=centra.Section)
 
 
 def check(scenario: Scenario) -> list[Problem]:
-    return merchantpro.check(scenario.merchantpro, "$.merchantpro")
+    return merchantpro.check(scenario.merchantpro, "$.merchantpro") + centra.check(scenario.centra, "$.centra")
