@@ -55,7 +55,7 @@ async def allocations(request: Request) -> Response:
         raise PayloadTooLarge(str(exc)) from None
     try:
         order = msgspec.json.decode(body, type=Allocation)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as exc:
         raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
     if order.plugin not in sandbox.scenario.centra_plugins:
         raise NotFound(f"no Centra plugin named {order.plugin!r}")

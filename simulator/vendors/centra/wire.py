@@ -19,6 +19,7 @@ from simulator.vendors.centra.errors import InvalidRequest
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 PARTIAL = "Some of the products were not updated"
 MAX_LIMIT = 10_000
+MAX_PAGE = 1_000_000_000  # keeps (page - 1) * limit inside SQLite's 64-bit OFFSET
 
 
 class StockLineIn(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
@@ -62,6 +63,8 @@ def parse_json(body: bytes, xml: bool) -> Any:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise InvalidRequest(f"Malformed JSON in the request body: {exc}", xml) from None
+    except UnicodeDecodeError:  # msgspec raises this, not DecodeError, for invalid UTF-8 inside a string
+        raise InvalidRequest("Malformed JSON in the request body: it is not valid UTF-8", xml) from None
 
 
 def decode_update(data: Any, xml: bool) -> list[StockLine]:
@@ -102,10 +105,8 @@ def parse_query(params: QueryParams, xml: bool) -> tuple[StockFilter, int | None
         for field in ("created", "modified", "stock_modified")
         if field in params
     )
-    limit = _whole(params, "limit", xml) if "limit" in params else None
-    if limit is not None and limit > MAX_LIMIT:
-        raise InvalidRequest(f"limit must be at most {MAX_LIMIT}, got {limit}", xml)
-    page = _whole(params, "page", xml) if "page" in params else 1
+    limit = _whole(params, "limit", xml, MAX_LIMIT) if "limit" in params else None
+    page = _whole(params, "page", xml, MAX_PAGE) if "page" in params else 1
     return (
         StockFilter(
             sku=params.get("sku"),
@@ -170,10 +171,12 @@ def render_stock(
     }
 
 
-def _whole(params: QueryParams, name: str, xml: bool) -> int:
+def _whole(params: QueryParams, name: str, xml: bool, maximum: int = 2**53) -> int:
     raw = params[name]
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= 2**53:
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
         raise InvalidRequest(f"{name} must be a positive whole number, got {raw!r}", xml)
+    if int(raw) > maximum:
+        raise InvalidRequest(f"{name} must be at most {maximum}, got {raw}", xml)
     return int(raw)
 
 

@@ -83,6 +83,11 @@ async def test_bad_allocations(sim: Sim, body: Any, status: int, code: str) -> N
     assert await items(sim.client) == before
 
 
+async def test_allocation_body_that_is_not_utf8_is_400(sim: Sim) -> None:
+    r = await sim.client.post(URL, content=b'{"plugin": "\xff"}')
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_request"
+
+
 async def test_allocations_act_on_the_named_sandbox(sim: Sim) -> None:
     assert (await sim.client.post("/_sim/sandboxes", json={"name": "a1"})).status_code == 201
     await allocation(sim, {"plugin": "demo", "stockItemId": 1001, "allocate": 8}, sandbox="a1")

@@ -16,6 +16,11 @@ CASES = [
     pytest.param(
         b'{"products": [', "Malformed JSON in the request body: Input data was truncated", id="malformed JSON"
     ),
+    pytest.param(
+        b'{"products": [{"product": "\xff", "quantity": 1}]}',
+        "Malformed JSON in the request body: it is not valid UTF-8",
+        id="invalid UTF-8",
+    ),
     pytest.param(b"", "The request body is empty; expected JSON with products", id="empty body"),
     pytest.param({}, "Missing required parameter products", id="products missing"),
     pytest.param(

@@ -144,6 +144,8 @@ async def test_exclude_physical_stock(sim: Sim) -> None:
         ("?limit=ten", "limit must be a positive whole number, got 'ten'"),
         ("?limit=10001", "limit must be at most 10000, got 10001"),
         ("?limit=2&page=0", "page must be a positive whole number, got '0'"),
+        ("?limit=10000&page=1000000001", "page must be at most 1000000000, got 1000000001"),
+        ("?stockItemId=99999999999999999999", "stockItemId must be at most 9007199254740992, got 99999999999999999999"),
         ("?productId=abc", "productId must be a positive whole number, got 'abc'"),
         ("?stockItemId=", "stockItemId must be a positive whole number, got ''"),
         ("?created=2024-13-01", "created must be 'YYYY-mm-dd' or 'YYYY-mm-dd HH:MM:SS', got '2024-13-01'"),

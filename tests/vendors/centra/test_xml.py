@@ -102,3 +102,11 @@ async def test_text_is_escaped() -> None:
             XML_HEAD + "<response><msg>&lt;a &amp; b&gt;</msg><n><item>1</item><item/><item>1</item></n></response>\n"
         ).encode()
     )
+
+
+def test_characters_xml_cannot_carry_are_replaced() -> None:
+    from simulator.vendors.centra.xml import to_xml
+
+    document = to_xml({"productsNotFound": ["a\x00b\x1fc\ud800", "tab\tok"]})
+    ElementTree.fromstring(document)
+    assert b"<item>a\xef\xbf\xbdb\xef\xbf\xbdc\xef\xbf\xbd</item><item>tab\tok</item>" in document
