@@ -131,7 +131,7 @@ def cost_price(value: str | int | float, field: str) -> str:
             raise InvalidChange(field, f"{field} must be a number, got {value!r}") from None
         if not amount.is_finite() or amount < 0:
             raise InvalidChange(field, f"{field} must be a non-negative number, got {value!r}")
-        text = str(value)
+        text = format(amount, "f")  # 1e-07 -> "0.0000001": cost prices read as plain decimals
     if amount > MAX_COST_PRICE:
         raise InvalidChange(field, f"{field} must be at most {MAX_COST_PRICE}, got {value!r}")
     return text

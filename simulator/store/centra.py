@@ -102,6 +102,7 @@ def get_stock(
             where.append(f"{column} = :{column}")
             params[column] = value
     for column, bound in filters.since:
+        assert column in _SINCE, column  # interpolated into SQL: only the three timestamp columns
         where.append(f"{column} >= :since_{column}")
         params[f"since_{column}"] = bound
     tail = "ORDER BY stock_item_id"
@@ -159,13 +160,15 @@ def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limi
 def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: Iterable[str]) -> dict[str, StockItem]:
     """identifier -> item, for the identifiers (EANs or sku combinations) that name an item of the plugin."""
     ids = msgspec.json.encode(sorted(wanted)).decode()
-    rows = ITEMS.select(
-        conn,
-        world,
-        "plugin = :plugin AND (ean IN (SELECT value FROM json_each(:ids)) "
-        "OR sku_key IN (SELECT value FROM json_each(:ids)))",
-        {"plugin": plugin, "ids": ids},
-    )
+    rows: list[tuple[Any, ...]] = []
+    # Two lookups rather than one OR, so each can use its index.
+    for column in ("ean", "sku_key"):
+        rows += ITEMS.select(
+            conn,
+            world,
+            f"plugin = :plugin AND {column} IN (SELECT value FROM json_each(:ids))",
+            {"plugin": plugin, "ids": ids},
+        )
     found: dict[str, StockItem] = {}
     for row in rows:
         item = _item(row)
@@ -246,5 +249,6 @@ def _item(row: Sequence[Any]) -> StockItem:
     return StockItem(*values)
 
 
+_SINCE = frozenset({"created", "modified", "stock_modified"})
 _ACTIVE = _ITEM_FIELDS.index("active")
 _BUNDLE = _ITEM_FIELDS.index("bundle")

@@ -93,7 +93,8 @@ def test_an_unchanged_item_keeps_its_timestamps() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "stored"), [("12.54", "12.54"), (" 7 ", "7"), (12.54, "12.54"), (7, "7"), (0, "0"), ("0.10", "0.10")]
+    ("value", "stored"),
+    [("12.54", "12.54"), (" 7 ", "7"), (12.54, "12.54"), (7, "7"), (0, "0"), ("0.10", "0.10"), (1e-7, "0.0000001")],
 )
 def test_cost_prices(value: str | float, stored: str) -> None:
     assert cost_price(value, "costPrice") == stored
