@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import msgspec
 
-from simulator.scenarios import ilevel, merchantpro
+from simulator.scenarios import centra, ilevel, merchantpro
 from simulator.scenarios.model import Scenario
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
@@ -19,19 +20,24 @@ class LoadedScenario:
     id: str
     source: str
     spec: Scenario
-    shops: dict[str, merchantpro.Shop] = field(default_factory=dict)
-    ilevel_tenants: dict[str, ilevel.Tenant] = field(default_factory=dict)
 
     @classmethod
     def build(cls, spec: Scenario, source: str) -> LoadedScenario:
         digest = hashlib.sha256(STORE_FORMAT.encode() + msgspec.json.encode(spec)).hexdigest()[:20]
-        return cls(
-            id=digest,
-            source=source,
-            spec=spec,
-            shops={s.name: s for s in spec.merchantpro.shops},
-            ilevel_tenants={t.name: t for t in spec.ilevel.tenants},
-        )
+        return cls(id=digest, source=source, spec=spec)
+
+    # Each vendor's accounts by the name in their URL, built on first use.
+    @cached_property
+    def shops(self) -> dict[str, merchantpro.Shop]:
+        return {s.name: s for s in self.spec.merchantpro.shops}
+
+    @cached_property
+    def ilevel_tenants(self) -> dict[str, ilevel.Tenant]:
+        return {t.name: t for t in self.spec.ilevel.tenants}
+
+    @cached_property
+    def centra_plugins(self) -> dict[str, centra.Plugin]:
+        return {p.name: p for p in self.spec.centra.plugins}
 
     def to_json(self) -> bytes:
         return msgspec.json.encode(self.spec)

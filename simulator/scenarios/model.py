@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from simulator.scenarios import ilevel, merchantpro
+from simulator.scenarios import centra, ilevel, merchantpro
 from simulator.scenarios.problems import Problem
 
 
@@ -13,10 +13,12 @@ class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     description: str = ""
     merchantpro: merchantpro.Section = msgspec.field(default_factory=merchantpro.Section)
     ilevel: ilevel.Section = msgspec.field(default_factory=ilevel.Section)
+    centra: centra.Section = msgspec.field(default_factory=centra.Section)
 
 
 def check(scenario: Scenario) -> list[Problem]:
     return [
         *merchantpro.check(scenario.merchantpro, "$.merchantpro"),
         *ilevel.check(scenario.ilevel, "$.ilevel"),
+        *centra.check(scenario.centra, "$.centra"),
     ]

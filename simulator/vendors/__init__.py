@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.vendors import ilevel, merchantpro
+from simulator.vendors import centra, ilevel, merchantpro
 from simulator.vendors.base import Vendor
 
-VENDORS: tuple[Vendor, ...] = (merchantpro.VENDOR, ilevel.VENDOR)
+VENDORS: tuple[Vendor, ...] = (merchantpro.VENDOR, ilevel.VENDOR, centra.VENDOR)

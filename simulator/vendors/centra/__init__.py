@@ -1,0 +1,26 @@
+"""Centra (fashion commerce platform): the Order API v1 stock endpoints. See
+../shared/reference/centra-update-stock.txt and the Centra part of vendor-facts.md."""
+
+from __future__ import annotations
+
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store import centra as items
+from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.centra.control import routes as control_routes
+from simulator.vendors.centra.routes import routes
+
+
+def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
+    return [
+        ApiAccount(
+            vendor="centra",
+            account=plugin.name,
+            base_path=f"/centra/{plugin.name}",
+            auth={"scheme": "header", "header": "API-Authorization", "token": plugin.api_token},
+            example="/stock?limit=2",
+        )
+        for plugin in scenario.spec.centra.plugins
+    ]
+
+
+VENDOR = Vendor(name="centra", routes=routes(), accounts=accounts, state=items.state, control_routes=control_routes())

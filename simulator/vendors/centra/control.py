@@ -1,0 +1,111 @@
+"""Centra's control endpoints under /_sim/centra/: what orders would do to stock, and what admins would be told.
+
+- ``GET /_sim/centra/notifications?sandbox=&plugin=``: the clamps Centra would email an administrator about.
+- ``POST /_sim/centra/allocations?sandbox=``: ``{"plugin", "product" | "stockItemId", "allocate" | "release" |
+  "ship": n}`` moves allocated stock as orders do (``ship`` also takes the units out of physical stock).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Annotated, Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from simulator.control.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from simulator.domain import centra as rules
+from simulator.domain.errors import InvalidChange
+from simulator.domain.errors import NotFound as ItemNotFound
+from simulator.domain.stock import MAX_QUANTITY
+from simulator.http import BodyTooLarge, json_response, read_body
+from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
+from simulator.store import centra as items
+from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.centra.wire import render_item
+
+Count = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
+
+
+class Allocation(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
+    plugin: str
+    product: str | None = None
+    stock_item_id: int | None = None
+    allocate: Count | None = None
+    release: Count | None = None
+    ship: Count | None = None
+
+
+async def notifications(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    plugin = request.query_params.get("plugin")
+    if plugin is not None and plugin not in sandbox.scenario.centra_plugins:
+        raise NotFound(f"no Centra plugin named {plugin!r}")
+    found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.name, plugin=plugin))
+    return json_response({"sandbox": sandbox.name, "notifications": found})
+
+
+async def allocations(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    try:
+        body = await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
+    try:
+        order = msgspec.json.decode(body, type=Allocation)
+    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
+    if order.plugin not in sandbox.scenario.centra_plugins:
+        raise NotFound(f"no Centra plugin named {order.plugin!r}")
+    if (order.product is None) == (order.stock_item_id is None):
+        raise BadRequest("give exactly one of product (an EAN or sku+variantSku+sizeSku) and stockItemId")
+    moves = [(name, n) for name, n in (("allocate", order.allocate), ("release", order.release), ("ship", order.ship))]
+    given = [(name, n) for name, n in moves if n is not None]
+    if len(given) != 1:
+        raise BadRequest("give exactly one of allocate, release and ship (a whole number from 1)")
+    name, quantity = given[0]
+    assert quantity is not None
+    move = {"allocate": rules.allocate, "release": rules.release, "ship": rules.ship}[name]
+    now = rules.timestamp(sandbox.clock.now())
+
+    def change(item: rules.StockItem) -> rules.StockItem:
+        return move(item, quantity, now)
+
+    try:
+        item = await store_of(request).run(
+            partial(
+                items.change_item,
+                world=sandbox.world,
+                plugin=order.plugin,
+                product=order.product,
+                stock_item_id=order.stock_item_id,
+                change=change,
+            )
+        )
+    except ItemNotFound as exc:
+        raise NotFound(exc.message) from None
+    except InvalidChange as exc:
+        raise Conflict(exc.message) from None
+    return json_response({"sandbox": sandbox.name, "plugin": order.plugin, "item": _summary(item)})
+
+
+def _summary(item: rules.StockItem) -> dict[str, Any]:
+    record = render_item(item, exclude_physical=False)
+    return {key: record[key] for key in ("stockItemId", "ean", "physicalStock", "allocatedStock", "availableStock")}
+
+
+def _sandbox(request: Request) -> Sandbox:
+    sandboxes: Sandboxes = request.app.state.sandboxes
+    try:
+        return sandboxes.get(request.query_params.get("sandbox") or DEFAULT)
+    except UnknownSandbox as exc:
+        raise NotFound(str(exc)) from None
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/notifications", notifications, methods=["GET"]),
+        Route("/allocations", allocations, methods=["POST"]),
+    ]

@@ -1,0 +1,111 @@
+"""Centra's Order API stock endpoints under a plugin's base: GET, POST and PUT /centra/{plugin}/stock."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from simulator.auth import same_secret
+from simulator.domain.centra import timestamp
+from simulator.http import BodyTooLarge, read_body
+from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.scenarios.centra import Plugin
+from simulator.store import centra as items
+from simulator.vendors.base import sandbox_of, settings_of, store_of
+from simulator.vendors.centra import errors
+from simulator.vendors.centra.errors import respond
+from simulator.vendors.centra.wire import (
+    decode_update,
+    excludes_physical,
+    link,
+    parse_json,
+    parse_query,
+    render_outcome,
+    render_stock,
+    xml_in_body,
+    xml_in_query,
+)
+
+# The doc's header says PUT, its examples POST: both update.
+ALLOWED = ("GET", "POST", "PUT")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def stock(request: Request) -> Response:
+    xml = xml_in_query(request.query_params)
+    sandbox, plugin = _resolve(request, xml)
+    method = "GET" if request.method == "HEAD" else request.method
+    if method not in ALLOWED:
+        raise errors.MethodNotAllowed(request.method, ALLOWED, xml)
+    _authenticate(request, plugin, xml)
+    if method == "GET":
+        return await _get_stock(request, sandbox, plugin, xml)
+    return await _update_stock(request, sandbox, plugin, xml)
+
+
+async def unknown_path(request: Request) -> Response:
+    xml = xml_in_query(request.query_params)
+    _, plugin = _resolve(request, xml)
+    _authenticate(request, plugin, xml)
+    raise errors.NotFound(f"Unknown endpoint {request.url.path}", xml)
+
+
+async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
+    try:
+        body = await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes", xml) from None
+    # The body is read as JSON whatever its Content-Type says (the doc sends "Content-type: application/json").
+    data = parse_json(body, xml)
+    xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
+    lines = decode_update(data, xml)
+    now = timestamp(sandbox.clock.now())
+    outcome = await store_of(request).run(
+        partial(items.update_stock, world=sandbox.world, plugin=plugin.name, lines=lines, now=now)
+    )
+    return respond(render_outcome(outcome), xml)
+
+
+async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
+    params = request.query_params
+    filters, limit, page = parse_query(params, xml)
+    if limit is None:
+        page = 1  # without a limit everything is one page
+    result = await store_of(request).run(
+        partial(items.get_stock, world=sandbox.world, plugin=plugin.name, filters=filters, limit=limit, page=page)
+    )
+    previous = link(params, limit, page - 1) if limit is not None and page > 1 else None
+    next_ = link(params, limit, page + 1) if limit is not None and result.more else None
+    return respond(render_stock(result.items, excludes_physical(params), previous, next_), xml)
+
+
+def _resolve(request: Request, xml: bool) -> tuple[Sandbox, Plugin]:
+    try:
+        sandbox = sandbox_of(request)
+    except UnknownSandbox as exc:
+        raise errors.NotFound(str(exc), xml) from None
+    plugin = sandbox.scenario.centra_plugins.get(request.path_params["plugin"])
+    if plugin is None:
+        raise errors.NotFound(f"No Order API plugin named {request.path_params['plugin']!r}", xml)
+    return sandbox, plugin
+
+
+def _authenticate(request: Request, plugin: Plugin, xml: bool) -> None:
+    token = request.headers.get("api-authorization")
+    if token is None or not same_secret(token.strip(), plugin.api_token):
+        raise errors.Unauthorized(xml)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount(
+            "/centra/{plugin}",
+            routes=[
+                Route("/stock", stock, methods=ALL_METHODS),
+                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+            ],
+        ),
+    ]

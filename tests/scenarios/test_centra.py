@@ -1,0 +1,108 @@
+"""The ``centra:`` scenario section: every problem names its exact path."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scenarios.loader import ScenarioError, load_text
+
+HEAD = """
+centra:
+  plugins:
+    - name: demo
+      api_token: t
+      items:
+"""
+A = '        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, variantSku: B, sizeSku: C, ean: "111"}\n'
+
+
+def problems(items: str, head: str = HEAD) -> list[tuple[str, str]]:
+    with pytest.raises(ScenarioError) as info:
+        load_text(head + items, "test.yaml")
+    return [(p.path, p.message) for p in info.value.problems]
+
+
+def test_a_valid_section_loads() -> None:
+    loaded = load_text(HEAD + A, "test.yaml")
+    assert list(loaded.centra_plugins) == ["demo"]
+    assert loaded.centra_plugins["demo"].items[0].ean == "111"
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        (
+            A + '        - {stockItemId: 1, productId: 1, variantId: 1, sku: X, ean: "222"}\n',
+            [
+                (
+                    "$.centra.plugins[0].items[1].stockItemId",
+                    "duplicate stockItemId 1 (first at $.centra.plugins[0].items[0])",
+                )
+            ],
+        ),
+        (
+            A + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, ean: "111"}\n',
+            [("$.centra.plugins[0].items[1].ean", "duplicate ean '111' (first at $.centra.plugins[0].items[0])")],
+        ),
+        (
+            A + "        - {stockItemId: 2, productId: 1, variantId: 1, sku: AB, sizeSku: C}\n",
+            [("$.centra.plugins[0].items[1].sku", "sku+variantSku+sizeSku 'ABC' repeats $.centra.plugins[0].items[0]")],
+        ),
+        (
+            A + "        - {stockItemId: 2, productId: 1, variantId: 1, sku: '111'}\n",
+            [
+                (
+                    "$.centra.plugins[0].items[1].sku",
+                    "sku+variantSku+sizeSku '111' equals the ean of $.centra.plugins[0].items[0]",
+                )
+            ],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: 2, allocatedStock: 3}\n",
+            [("$.centra.plugins[0].items[0].allocatedStock", "allocatedStock 3 exceeds physicalStock 2")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, costPrice: 1, costPriceCurrency: ABC}\n",
+            [("$.centra.plugins[0].items[0].costPriceCurrency", "expected an ISO 4217 code, got 'ABC'")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, costPrice: '1,5'}\n",
+            [("$.centra.plugins[0].items[0].costPrice", "costPrice must be a non-negative decimal number, got '1,5'")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, created: '2024-01-01'}\n",
+            [("$.centra.plugins[0].items[0].created", "expected 'YYYY-mm-dd HH:MM:SS', got '2024-01-01'")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, stock_modified: 'soon'}\n",
+            [("$.centra.plugins[0].items[0].stock_modified", "expected 'YYYY-mm-dd HH:MM:SS', got 'soon'")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: -1}\n",
+            [("$.centra.plugins[0].items[0].physicalStock", "Expected `int` >= 0")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, weightUnit: g}\n",
+            [("$.centra.plugins[0].items[0].weightUnit", "Invalid enum value 'g'")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, stock: 3}\n",
+            [("$.centra.plugins[0].items[0]", "Object contains unknown field `stock`")],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, sku: A}\n",
+            [("$.centra.plugins[0].items[0]", "Object missing required field `variantId`")],
+        ),
+    ],
+)
+def test_problems_name_exact_paths(items: str, expected: list[tuple[str, str]]) -> None:
+    assert problems(items) == expected
+
+
+def test_plugin_names_are_unique() -> None:
+    text = "centra:\n  plugins:\n    - {name: a, api_token: x}\n    - {name: a, api_token: y}\n"
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, "test.yaml")
+    assert [(p.path, p.message) for p in info.value.problems] == [
+        ("$.centra.plugins[1].name", "duplicate name 'a' (first at $.centra.plugins[0])")
+    ]
