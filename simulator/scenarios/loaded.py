@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from simulator.scenarios import merchantpro
+from simulator.scenarios import kaching, merchantpro
 from simulator.scenarios.model import Scenario
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
@@ -20,11 +20,18 @@ class LoadedScenario:
     source: str
     spec: Scenario
     shops: dict[str, merchantpro.Shop] = field(default_factory=dict)
+    kaching_accounts: dict[str, kaching.Account] = field(default_factory=dict)
 
     @classmethod
     def build(cls, spec: Scenario, source: str) -> LoadedScenario:
         digest = hashlib.sha256(STORE_FORMAT.encode() + msgspec.json.encode(spec)).hexdigest()[:20]
-        return cls(id=digest, source=source, spec=spec, shops={s.name: s for s in spec.merchantpro.shops})
+        return cls(
+            id=digest,
+            source=source,
+            spec=spec,
+            shops={s.name: s for s in spec.merchantpro.shops},
+            kaching_accounts={a.id: a for a in spec.ka_ching.accounts},
+        )
 
     def to_json(self) -> bytes:
         return msgspec.json.encode(self.spec)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from simulator.scenarios import merchantpro
+from simulator.scenarios import kaching, merchantpro
 from simulator.scenarios.problems import Problem
 
 
@@ -12,7 +12,11 @@ class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     name: str = "unnamed"
     description: str = ""
     merchantpro: merchantpro.Section = msgspec.field(default_factory=merchantpro.Section)
+    ka_ching: kaching.Section = msgspec.field(default_factory=kaching.Section)
 
 
 def check(scenario: Scenario) -> list[Problem]:
-    return merchantpro.check(scenario.merchantpro, "$.merchantpro")
+    return [
+        *merchantpro.check(scenario.merchantpro, "$.merchantpro"),
+        *kaching.check(scenario.ka_ching, "$.ka_ching"),
+    ]

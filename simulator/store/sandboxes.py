@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.store import merchantpro
+from simulator.store import kaching, merchantpro
 from simulator.store.layered import LayeredTable
 
 CORE_DDL = """
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS sandboxes (
 """
 
 # Every vendor's store module: its layered tables, its per-sandbox append-only tables, and how it seeds.
-VENDOR_STORES = (merchantpro,)
+VENDOR_STORES = (merchantpro, kaching)
 LAYERED: tuple[LayeredTable, ...] = tuple(t for v in VENDOR_STORES for t in v.TABLES)
 APPENDED: tuple[str, ...] = tuple(t for v in VENDOR_STORES for t in v.SANDBOX_TABLES)
 Seeder = Callable[[sqlite3.Connection, LoadedScenario], int]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.vendors import merchantpro
+from simulator.vendors import kaching, merchantpro
 from simulator.vendors.base import Vendor
 
-VENDORS: tuple[Vendor, ...] = (merchantpro.VENDOR,)
+VENDORS: tuple[Vendor, ...] = (merchantpro.VENDOR, kaching.VENDOR)
