@@ -78,4 +78,6 @@ def _kind(value: Any) -> str:
         return "a string"
     if isinstance(value, list):
         return "an array"
-    return "an object" if isinstance(value, dict) else type(value).__name__
+    if isinstance(value, int):
+        return "a number"
+    return "an object"
