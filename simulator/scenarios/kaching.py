@@ -90,9 +90,15 @@ def _check_account(account: Account, here: str) -> list[Problem]:
     for i, product in enumerate(account.products):
         catalog.setdefault(product.id, product)
         problems.extend(_key(product.id, f"{here}.products[{i}].id"))
+        first: dict[str, int] = {}
         for v, variant in enumerate(product.variants):
-            problems.extend(_key(variant, f"{here}.products[{i}].variants[{v}]"))
-        unique_values(problems, f"{here}.products[{i}]", "variants", product.variants)
+            at = f"{here}.products[{i}].variants"
+            problems.extend(_key(variant, f"{at}[{v}]"))
+            if variant in first:
+                problems.append(
+                    Problem(f"{at}[{v}]", f"duplicate variant {variant!r} (first at {at}[{first[variant]}])")
+                )
+            first.setdefault(variant, v)
     seen: dict[tuple[str, str, str | None], int] = {}
     shapes: dict[tuple[str, str], bool] = {}
     for i, entry in enumerate(account.stock):

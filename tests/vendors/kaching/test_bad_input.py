@@ -71,6 +71,7 @@ CASES = [
         '$["warehouse"]["product1"]',
         "got a string",
     ),
+    ("lone surrogate in a key", b'{"stock_location_id": {"\\ud800": 1}}', "$", "Malformed JSON"),
     ("quotes in keys are escaped in the path", b'{"stock_location_id": {"a\\"b": null}}', f'{L}["a\\"b"]', "got null"),
 ]
 
