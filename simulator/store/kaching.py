@@ -17,7 +17,7 @@ from simulator.store.layered import LayeredTable, World
 # variant '' is the product's own count (a product without variants); Firebase keys are never empty.
 STOCK = LayeredTable("kc_stock", key=("account", "location", "product", "variant"), columns=("count",))
 TABLES = (STOCK,)
-SANDBOX_TABLES: tuple[str, ...] = ("kc_import", "kc_log", "kc_event", "kc_delivery")
+SANDBOX_TABLES: tuple[str, ...] = ("kc_import", "kc_log", "kc_event", "kc_delivery", "kc_access")
 DDL = """
 CREATE TABLE IF NOT EXISTS kc_import (
     id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
@@ -43,6 +43,11 @@ CREATE TABLE IF NOT EXISTS kc_delivery (
     status_code INTEGER, error TEXT, at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kc_delivery_sandbox ON kc_delivery (sandbox, id);
+CREATE TABLE IF NOT EXISTS kc_access (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
+    method TEXT NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kc_access_queue ON kc_access (sandbox, queue, id);
 """
 
 

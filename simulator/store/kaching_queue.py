@@ -53,6 +53,25 @@ def enqueue(
     return cursor.lastrowid
 
 
+@dataclass(frozen=True, slots=True)
+class Access:
+    """One authenticated request to an import queue ("every access is logged with client IP and timestamp")."""
+
+    account: str
+    queue: str
+    method: str
+    client: str
+    status: int
+    at: str
+
+
+def record_access(conn: sqlite3.Connection, world: World, access: Access) -> None:
+    conn.execute(
+        "INSERT INTO kc_access (sandbox, account, queue, method, client, status, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (world.sandbox, access.account, access.queue, access.method, access.client, access.status, access.at),
+    )
+
+
 def pending_sandboxes(conn: sqlite3.Connection) -> list[tuple[str, float]]:
     """Each sandbox with imports waiting, and when the first of them is due."""
     rows = conn.execute("SELECT sandbox, min(due) FROM kc_import WHERE applied IS NULL GROUP BY sandbox")
@@ -222,8 +241,14 @@ def queue_log(conn: sqlite3.Connection, sandbox: str, queue: str, account: str |
     imports = conn.execute(
         f"SELECT id, account, kind, size, applied IS NOT NULL FROM kc_import WHERE {scope} ORDER BY id", args
     ).fetchall()
+    accesses = conn.execute(
+        f"SELECT account, method, client, status, at FROM kc_access WHERE {scope} ORDER BY id", args
+    ).fetchall()
     return {
         **log,
+        "accesses": [
+            {"account": r[0], "method": r[1], "client": r[2], "status": r[3], "timestamp": r[4]} for r in accesses
+        ],
         "imports": [
             {"id": r[0], "account": r[1], "kind": r[2], "values": r[3], "applied": bool(r[4])} for r in imports
         ],

@@ -3,6 +3,7 @@ GET {base}/info health check public clients ping."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
@@ -15,7 +16,8 @@ from simulator.http import BodyTooLarge, is_json_type, json_response, media_type
 from simulator.sandboxes import Sandbox, UnknownSandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
-from simulator.vendors.base import sandbox_of, settings_of, store_of
+from simulator.store.kaching_queue import Access
+from simulator.vendors.base import client_of, sandbox_of, settings_of, store_of
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
@@ -31,12 +33,22 @@ async def stock_import(request: Request) -> Response:
     if request.method not in ALLOWED:
         raise errors.MethodNotAllowed(request.method, ALLOWED)
     account, integration = _authenticate(request, sandbox)
-    kind: Kind = "removal" if request.method == "DELETE" else "adjustment" if _adjustment(request) else "reset"
-    values = decode_import(await _body(request), {loc.id for loc in account.stock_locations})
+    try:
+        kind: Kind = "removal" if request.method == "DELETE" else "adjustment" if _adjustment(request) else "reset"
+        values = decode_import(await _body(request), {loc.id for loc in account.stock_locations})
+    except errors.KachingError as exc:
+        access = Access(
+            account.id, integration, request.method, client_of(request), exc.status_code, now_of(sandbox).iso
+        )
+        await store_of(request).run(partial(queue.record_access, world=sandbox.world, access=access))
+        raise
     runtime: Runtime = request.app.state.kaching
     now = now_of(sandbox)
 
     def work(conn: Any) -> list[dict[str, Any]]:
+        queue.record_access(
+            conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
+        )
         queue.enqueue(conn, sandbox.world, account.id, integration, kind, values, now.time, account.processing_delay)
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
         return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []

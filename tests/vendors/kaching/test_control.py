@@ -89,6 +89,14 @@ async def test_queue_log_entries(client: httpx.AsyncClient) -> None:
         "timestamp": ok["timestamp"],
     }
     assert failed["product_id"] == "a/b" and failed["import_id"] == ok["import_id"]
+    (access,) = log["accesses"]
+    assert access == {
+        "account": "demo-account",
+        "method": "POST",
+        "client": "127.0.0.1",
+        "status": 200,
+        "timestamp": ok["timestamp"],
+    }
     assert log["imports"] == [
         {"id": ok["import_id"], "account": "demo-account", "kind": "reset", "values": 2, "applied": True}
     ]
