@@ -21,6 +21,8 @@ class LoadedScenario:
     spec: Scenario
     shops: dict[str, merchantpro.Shop] = field(default_factory=dict)
     kaching_accounts: dict[str, kaching.Account] = field(default_factory=dict)
+    # Per Ka-ching account, product id -> its variants: the import queue looks one up per value.
+    kaching_catalogs: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, spec: Scenario, source: str) -> LoadedScenario:
@@ -31,6 +33,7 @@ class LoadedScenario:
             spec=spec,
             shops={s.name: s for s in spec.merchantpro.shops},
             kaching_accounts={a.id: a for a in spec.ka_ching.accounts},
+            kaching_catalogs={a.id: {p.id: tuple(p.variants) for p in a.products} for a in spec.ka_ching.accounts},
         )
 
     def to_json(self) -> bytes:

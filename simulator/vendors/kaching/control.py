@@ -16,8 +16,8 @@ from starlette.routing import BaseRoute, Route
 from simulator.control.errors import BadRequest, NotFound
 from simulator.http import json_response
 from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
-from simulator.store import kaching_queue as queue
-from simulator.store.kaching_queue import EventFilter
+from simulator.store import kaching_reads as reads
+from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
 
 
@@ -67,7 +67,7 @@ async def events(request: Request) -> Response:
         since_time=since_time,
         limit=_whole(request, "limit", 1, 1_000_000) or 1000,
     )
-    found = await store_of(request).run(partial(queue.events, sandbox=sandbox.name, f=wanted))
+    found = await store_of(request).run(partial(reads.events, sandbox=sandbox.name, f=wanted))
     return json_response({"sandbox": sandbox.name, "events": found})
 
 
@@ -79,7 +79,7 @@ async def queue_log(request: Request) -> Response:
     if not any(q.id == integration for a in accounts if account in (None, a.id) for q in a.import_queues):
         raise NotFound(f"no import queue {integration!r}" + (f" in account {account!r}" if account else ""))
     log = await store_of(request).run(
-        partial(queue.queue_log, sandbox=sandbox.name, queue=integration, account=account)
+        partial(reads.queue_log, sandbox=sandbox.name, queue=integration, account=account)
     )
     return json_response({"sandbox": sandbox.name, "integration": integration, **log})
 
@@ -89,7 +89,7 @@ async def deliveries(request: Request) -> Response:
     q = request.query_params
     found = await store_of(request).run(
         partial(
-            queue.deliveries,
+            reads.deliveries,
             sandbox=sandbox.name,
             account=q.get("account"),
             export_queue=q.get("export_queue"),

@@ -49,7 +49,7 @@ async def stock_import(request: Request) -> Response:
         queue.record_access(
             conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
         )
-        queue.enqueue(conn, sandbox.world, account.id, integration, kind, values, now.time, account.processing_delay)
+        queue.enqueue(conn, sandbox.world, account, integration, kind, values, now.time)
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
         return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []
 

@@ -22,6 +22,7 @@ from simulator import __version__
 from simulator.sandboxes import Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.kaching import ExportQueue
 from simulator.store import kaching_queue as queue
+from simulator.store import kaching_reads as reads
 from simulator.store.connection import Store
 from simulator.store.kaching_queue import Now
 
@@ -104,7 +105,7 @@ class Runtime:
         for attempt in range(1, export.retry.attempts + 1):
             sandbox = self._live(name)
             if sandbox is None or not await self.store.run(
-                partial(queue.event_exists, sandbox=name, event_id=event["id"])
+                partial(reads.event_exists, sandbox=name, event_id=event["id"])
             ):
                 return  # the sandbox was reset or deleted since: its events are gone
             status, error = await self._post(export, event)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -151,4 +152,20 @@ async def test_deliveries_filters_and_reset(receiver: tuple[Receiver, str]) -> N
         r = await client.get("/_sim/ka-ching/deliveries?account=someone-else")
         assert r.json()["deliveries"] == []
         await client.post("/_sim/reset")
+        assert await deliveries(client) == []
+
+
+async def test_a_reset_stops_retrying_old_events(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    hook.statuses = [500] * 10
+    async with in_process(app_for(scenario(export=export(url, attempts=5, backoff=0.3)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7}})
+
+        async def first_attempt() -> bool:
+            return len(await deliveries(client)) == 1
+
+        await eventually(first_attempt)
+        await client.post("/_sim/reset")
+        await anyio.sleep(1.2)  # the retries would have come at +0.3 s and +0.9 s
+        assert len(hook.received) == 1
         assert await deliveries(client) == []
