@@ -58,7 +58,7 @@ class Runtime:
                 outbox = self._outboxes.get(key)
                 if outbox is None:
                     outbox = self._outboxes[key] = asyncio.Queue()
-                    self._spawn(self._deliver_all(sandbox.name, export, outbox))
+                    self._spawn(self._deliver_all(key, export, outbox))
                 outbox.put_nowait(event)
 
     async def run(self) -> None:
@@ -93,13 +93,16 @@ class Runtime:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver_all(self, name: str, export: ExportQueue, outbox: Outbox) -> None:
-        while True:
-            event = await outbox.get()
+    async def _deliver_all(self, key: tuple[str, str, str], export: ExportQueue, outbox: Outbox) -> None:
+        # One task per export queue delivers its events in order, and ends once the outbox is empty (no await
+        # between the check and the removal, so dispatch cannot slip an event in between).
+        while not outbox.empty():
+            event = outbox.get_nowait()
             try:
-                await self._deliver(name, export, event)
+                await self._deliver(key[0], export, event)
             except Exception:
                 log.exception("ka-ching webhook delivery failed")
+        del self._outboxes[key]
 
     async def _deliver(self, name: str, export: ExportQueue, event: dict[str, Any]) -> None:
         for attempt in range(1, export.retry.attempts + 1):
