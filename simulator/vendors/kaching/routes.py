@@ -3,6 +3,7 @@ GET {base}/info health check public clients ping."""
 
 from __future__ import annotations
 
+import sqlite3
 from functools import partial
 from typing import Any
 
@@ -45,7 +46,7 @@ async def stock_import(request: Request) -> Response:
     runtime: Runtime = request.app.state.kaching
     now = now_of(sandbox)
 
-    def work(conn: Any) -> list[dict[str, Any]]:
+    def work(conn: sqlite3.Connection) -> list[dict[str, Any]]:
         queue.record_access(
             conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
         )
