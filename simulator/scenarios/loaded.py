@@ -8,7 +8,7 @@ from functools import cached_property
 
 import msgspec
 
-from simulator.scenarios import centra, ilevel, merchantpro
+from simulator.scenarios import centra, ilevel, kaching, merchantpro
 from simulator.scenarios.model import Scenario
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
@@ -38,6 +38,15 @@ class LoadedScenario:
     @cached_property
     def centra_plugins(self) -> dict[str, centra.Plugin]:
         return {p.name: p for p in self.spec.centra.plugins}
+
+    @cached_property
+    def kaching_accounts(self) -> dict[str, kaching.Account]:
+        return {a.id: a for a in self.spec.ka_ching.accounts}
+
+    @cached_property
+    def kaching_catalogs(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """Per Ka-ching account, product id -> its variants: the import queue looks one up per value."""
+        return {a.id: {p.id: tuple(p.variants) for p in a.products} for a in self.spec.ka_ching.accounts}
 
     def to_json(self) -> bytes:
         return msgspec.json.encode(self.spec)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.store import centra, ilevel, merchantpro
+from simulator.store import centra, ilevel, kaching, merchantpro
 from simulator.store.layered import LayeredTable
 
 CORE_DDL = """
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS sandboxes (
 """
 
 # Every vendor's store module: its layered tables, its per-sandbox append-only tables, and how it seeds.
-VENDOR_STORES = (merchantpro, ilevel, centra)
+VENDOR_STORES = (merchantpro, kaching, ilevel, centra)
 LAYERED: tuple[LayeredTable, ...] = tuple(t for v in VENDOR_STORES for t in v.TABLES)
 APPENDED: tuple[str, ...] = tuple(t for v in VENDOR_STORES for t in v.SANDBOX_TABLES)
 Seeder = Callable[[sqlite3.Connection, LoadedScenario], int]

@@ -1,0 +1,141 @@
+"""The ``ka_ching:`` section of a scenario: accounts, their import and export queues, locations and stock."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from simulator.domain.kaching import key_problem
+from simulator.domain.stock import MAX_QUANTITY
+from simulator.scenarios.problems import Problem, unique_values
+from simulator.scenarios.types import AttemptCount, NonEmpty, Secret
+
+Count = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
+Seconds = Annotated[float, msgspec.Meta(ge=0, le=86_400)]
+Url = Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=2048)]
+
+
+class ImportQueue(msgspec.Struct, forbid_unknown_fields=True):
+    id: NonEmpty
+    apikey: Secret
+
+
+class StockLocation(msgspec.Struct, forbid_unknown_fields=True):
+    id: NonEmpty
+    name: NonEmpty | None = None
+
+
+class Product(msgspec.Struct, forbid_unknown_fields=True):
+    id: NonEmpty
+    variants: list[NonEmpty] = []
+
+
+class Stock(msgspec.Struct, forbid_unknown_fields=True):
+    location: NonEmpty
+    product: NonEmpty
+    count: Count
+    variant: NonEmpty | None = None
+
+
+class Retry(msgspec.Struct, forbid_unknown_fields=True):
+    attempts: AttemptCount = 5
+    # The wait before retry n is backoff_seconds * 2 ** (n - 1).
+    backoff_seconds: Seconds = 1.0
+
+
+class ExportQueue(msgspec.Struct, forbid_unknown_fields=True):
+    id: NonEmpty
+    webhook_url: Url
+    retry: Retry = msgspec.field(default_factory=Retry)
+    timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
+
+
+class Account(msgspec.Struct, forbid_unknown_fields=True):
+    id: NonEmpty
+    import_queues: list[ImportQueue] = []
+    stock_locations: list[StockLocation] = []
+    # The catalog: products listed here with variants take per-variant values only, and without variants
+    # plain values only. Products not listed are importable too ("import products that do not (yet) exist").
+    products: list[Product] = []
+    stock: list[Stock] = []
+    # Seconds between an import being accepted and its values being applied (0: before the next request).
+    processing_delay: Seconds = 0.0
+    # An adjustment for a product not stocked at the location: "fail" logs a failure, "from_zero" creates it.
+    adjust_unstocked: Literal["fail", "from_zero"] = "fail"
+    export_queues: list[ExportQueue] = []
+
+
+class Section(msgspec.Struct, forbid_unknown_fields=True):
+    accounts: list[Account] = []
+
+
+def check(section: Section, at: str) -> list[Problem]:
+    problems: list[Problem] = []
+    unique_values(problems, f"{at}.accounts", "id", [a.id for a in section.accounts])
+    for i, account in enumerate(section.accounts):
+        problems.extend(_check_account(account, f"{at}.accounts[{i}]"))
+    return problems
+
+
+def _check_account(account: Account, here: str) -> list[Problem]:
+    problems: list[Problem] = []
+    unique_values(problems, f"{here}.import_queues", "id", [q.id for q in account.import_queues])
+    unique_values(problems, f"{here}.export_queues", "id", [q.id for q in account.export_queues])
+    locations = unique_values(problems, f"{here}.stock_locations", "id", [loc.id for loc in account.stock_locations])
+    unique_values(problems, f"{here}.products", "id", [p.id for p in account.products])
+    for i, location in enumerate(account.stock_locations):
+        problems.extend(_key(location.id, f"{here}.stock_locations[{i}].id"))
+    catalog: dict[str, Product] = {}
+    for i, product in enumerate(account.products):
+        catalog.setdefault(product.id, product)
+        problems.extend(_key(product.id, f"{here}.products[{i}].id"))
+        first: dict[str, int] = {}
+        for v, variant in enumerate(product.variants):
+            at = f"{here}.products[{i}].variants"
+            problems.extend(_key(variant, f"{at}[{v}]"))
+            if variant in first:
+                problems.append(
+                    Problem(f"{at}[{v}]", f"duplicate variant {variant!r} (first at {at}[{first[variant]}])")
+                )
+            first.setdefault(variant, v)
+    seen: dict[tuple[str, str, str | None], int] = {}
+    shapes: dict[tuple[str, str], bool] = {}
+    for i, entry in enumerate(account.stock):
+        problems.extend(_check_stock(entry, f"{here}.stock[{i}]", locations, catalog))
+        key = (entry.location, entry.product, entry.variant)
+        if key in seen:
+            problems.append(
+                Problem(f"{here}.stock[{i}]", f"duplicate stock record (first at {here}.stock[{seen[key]}])")
+            )
+        seen.setdefault(key, i)
+        # A product is stocked at a location either as one count or per variant, never both.
+        if shapes.setdefault(key[:2], entry.variant is None) != (entry.variant is None):
+            problems.append(
+                Problem(
+                    f"{here}.stock[{i}].variant", f"product {entry.product!r} is stocked both with and without variants"
+                )
+            )
+    return problems
+
+
+def _check_stock(entry: Stock, at: str, locations: dict[str, int], catalog: dict[str, Product]) -> list[Problem]:
+    problems = _key(entry.product, f"{at}.product")
+    if entry.variant is not None:
+        problems.extend(_key(entry.variant, f"{at}.variant"))
+    if entry.location not in locations:
+        problems.append(Problem(f"{at}.location", f"no stock location {entry.location!r} in the account"))
+    product = catalog.get(entry.product)
+    if product is not None:
+        if product.variants and entry.variant is None:
+            problems.append(Problem(f"{at}.variant", f"product {entry.product!r} has variants: name one"))
+        elif entry.variant is not None and entry.variant not in product.variants:
+            problems.append(
+                Problem(f"{at}.variant", f"product {entry.product!r} has no variant {entry.variant!r} in the catalog")
+            )
+    return problems
+
+
+def _key(value: str, at: str) -> list[Problem]:
+    problem = key_problem(value)
+    return [Problem(at, problem)] if problem else []

@@ -1,0 +1,102 @@
+"""Ka-ching in the store: stock records per (account, location, product, variant), and the import queue's rows.
+
+Stock is a layered table (the scenario's counts shared, each sandbox's changes its own). Imports, their log,
+stock events and webhook deliveries are per-sandbox append-only tables, emptied by a reset. The queue's logic
+(applying imports, reading logs and events) is in kaching_queue.py.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from simulator.scenarios.kaching import Account
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store.layered import LayeredTable, World
+
+# variant '' is the product's own count (a product without variants); Firebase keys are never empty.
+STOCK = LayeredTable("kc_stock", key=("account", "location", "product", "variant"), columns=("count",))
+TABLES = (STOCK,)
+SANDBOX_TABLES: tuple[str, ...] = ("kc_import", "kc_log", "kc_event", "kc_delivery", "kc_access")
+DDL = """
+CREATE TABLE IF NOT EXISTS kc_import (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
+    kind TEXT NOT NULL, payload BLOB NOT NULL, size INTEGER NOT NULL, received REAL NOT NULL, due REAL NOT NULL,
+    applied REAL
+);
+CREATE INDEX IF NOT EXISTS kc_import_pending ON kc_import (sandbox, applied, id);
+CREATE TABLE IF NOT EXISTS kc_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
+    import_id INTEGER NOT NULL, outcome TEXT NOT NULL, location TEXT NOT NULL, product TEXT NOT NULL,
+    variant TEXT, value INTEGER NOT NULL, message TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kc_log_queue ON kc_log (sandbox, queue, id);
+CREATE TABLE IF NOT EXISTS kc_event (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
+    import_id INTEGER NOT NULL, type TEXT NOT NULL, location TEXT NOT NULL, product TEXT NOT NULL, variant TEXT,
+    quantity INTEGER NOT NULL, before INTEGER, after INTEGER, time REAL NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kc_event_sandbox ON kc_event (sandbox, id);
+CREATE TABLE IF NOT EXISTS kc_delivery (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, export_queue TEXT NOT NULL,
+    event_id INTEGER NOT NULL, attempt INTEGER NOT NULL, url TEXT NOT NULL, outcome TEXT NOT NULL,
+    status_code INTEGER, error TEXT, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kc_delivery_sandbox ON kc_delivery (sandbox, id);
+CREATE TABLE IF NOT EXISTS kc_access (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
+    method TEXT NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS kc_access_queue ON kc_access (sandbox, queue, id);
+"""
+
+
+def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
+    rows = [
+        (account.id, s.location, s.product, s.variant or "", s.count)
+        for account in scenario.spec.ka_ching.accounts
+        for s in account.stock
+    ]
+    STOCK.seed(conn, scenario.id, rows)
+    return len(rows)
+
+
+def product_stock(conn: sqlite3.Connection, world: World, account: str, location: str, product: str) -> dict[str, int]:
+    """The product's records at the location: variant ('' for the product's own count) -> count."""
+    rows = STOCK.select(
+        conn,
+        world,
+        "account = :account AND location = :location AND product = :product",
+        {"account": account, "location": location, "product": product},
+    )
+    return {r[3]: r[4] for r in rows}
+
+
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
+    """Per account and location, product -> count, or product -> {variant -> count}; the first ``limit`` records
+    per account in id order, and how many imports still wait in the account's queues."""
+    accounts: dict[str, Any] = {}
+    for account in scenario.spec.ka_ching.accounts:
+        accounts[account.id] = _account_state(conn, world, account, limit)
+    return {"accounts": accounts}
+
+
+def _account_state(conn: sqlite3.Connection, world: World, account: Account, limit: int) -> dict[str, Any]:
+    params = {"account": account.id, "limit": limit}
+    rows = STOCK.select(conn, world, "account = :account", params, "ORDER BY location, product, variant LIMIT :limit")
+    locations: dict[str, Any] = {loc.id: {"name": loc.name, "stock": {}} for loc in account.stock_locations}
+    for _, location, product, variant, count in rows:
+        stock = locations.setdefault(location, {"name": None, "stock": {}})["stock"]
+        if variant:
+            stock.setdefault(product, {})[variant] = count
+        else:
+            stock[product] = count
+    pending = conn.execute(
+        "SELECT count(*) FROM kc_import WHERE sandbox = ? AND account = ? AND applied IS NULL",
+        (world.sandbox, account.id),
+    ).fetchone()[0]
+    return {
+        "locations": locations,
+        "records": STOCK.count(conn, world, "account = :account", {"account": account.id}),
+        "pending_imports": pending,
+    }

@@ -1,0 +1,178 @@
+"""Ka-ching's import queue in the store: accepting imports, applying them in order, and recording what that did
+(the queue's success and failure log, stock events, accesses, webhook delivery attempts)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from simulator.domain import kaching as rules
+from simulator.domain.kaching import Kind, Rejected, StockValue
+from simulator.scenarios.kaching import Account
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store.kaching import STOCK, product_stock
+from simulator.store.kaching_reads import EVENT_COLUMNS, event_json
+from simulator.store.layered import World
+
+_payload = msgspec.json.Encoder()
+_values = msgspec.json.Decoder(list[tuple[str, str, str | None, int]])
+
+
+@dataclass(frozen=True, slots=True)
+class Now:
+    time: float  # the sandbox clock, seconds since the epoch
+    iso: str
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """One authenticated request to an import queue ("every access is logged with client IP and timestamp")."""
+
+    account: str
+    queue: str
+    method: str
+    client: str
+    status: int
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Import:
+    id: int
+    account: Account
+    catalog: dict[str, tuple[str, ...]]
+    queue: str
+    kind: Kind
+
+
+def record_access(conn: sqlite3.Connection, world: World, access: Access) -> None:
+    conn.execute(
+        "INSERT INTO kc_access (sandbox, account, queue, method, client, status, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (world.sandbox, access.account, access.queue, access.method, access.client, access.status, access.at),
+    )
+
+
+def enqueue(
+    conn: sqlite3.Connection,
+    world: World,
+    account: Account,
+    queue: str,
+    kind: Kind,
+    values: list[StockValue],
+    now: float,
+) -> int:
+    """Accept an import: it is applied once the account's delay has passed, never before an earlier one."""
+    last = conn.execute(
+        "SELECT max(due) FROM kc_import WHERE sandbox = ? AND account = ? AND queue = ? AND applied IS NULL",
+        (world.sandbox, account.id, queue),
+    ).fetchone()[0]
+    due = max(now + account.processing_delay, last or 0.0)
+    payload = _payload.encode([(v.location, v.product, v.variant, v.value) for v in values])
+    cursor = conn.execute(
+        "INSERT INTO kc_import (sandbox, account, queue, kind, payload, size, received, due) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (world.sandbox, account.id, queue, kind, payload, len(values), now, due),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def pending_sandboxes(conn: sqlite3.Connection) -> list[tuple[str, float]]:
+    """Each sandbox with imports waiting, and when the first of them is due."""
+    rows = conn.execute("SELECT sandbox, min(due) FROM kc_import WHERE applied IS NULL GROUP BY sandbox")
+    return [(r[0], r[1]) for r in rows]
+
+
+def apply_due(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now) -> list[dict[str, Any]]:
+    """Apply every import that is due, in the order received per queue; returns the stock events made."""
+    pending = conn.execute(
+        "SELECT id, account, queue, kind, payload, due FROM kc_import "
+        "WHERE sandbox = ? AND applied IS NULL ORDER BY id",
+        (world.sandbox,),
+    ).fetchall()
+    blocked: set[tuple[str, str]] = set()
+    first_event: int | None = None
+    for import_id, account_id, queue, kind, payload, due in pending:
+        if (account_id, queue) in blocked or due > now.time:
+            blocked.add((account_id, queue))  # a later import on this queue must wait for this one
+            continue
+        account = scenario.kaching_accounts.get(account_id)
+        if account is not None:
+            job = _Import(import_id, account, scenario.kaching_catalogs[account_id], queue, kind)
+            for location, product, variant, value in _values.decode(payload):
+                event_id = _apply_value(conn, world, job, StockValue(location, product, variant, value), now)
+                first_event = first_event or event_id
+        conn.execute("UPDATE kc_import SET applied = ? WHERE id = ?", (now.time, import_id))
+    if first_event is None:
+        return []
+    rows = conn.execute(
+        f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE sandbox = ? AND id >= ? ORDER BY id", (world.sandbox, first_event)
+    ).fetchall()
+    return [event_json(r) for r in rows]
+
+
+def _apply_value(conn: sqlite3.Connection, world: World, job: _Import, value: StockValue, now: Now) -> int | None:
+    """Apply one value and log it; returns the id of the stock event it made (None when it failed)."""
+    account = job.account.id
+    try:
+        rules.check_keys(value)
+        records = product_stock(conn, world, account, value.location, value.product)
+        rules.check_shape(value, job.catalog.get(value.product), ("" in records) if records else None)
+        before = records.get(value.variant or "")
+        after = rules.apply(job.kind, before, value.value, job.account.adjust_unstocked)
+    except Rejected as exc:
+        _log(conn, world, job, value, "failure", exc.message, now)
+        return None
+    key = (account, value.location, value.product, value.variant or "")
+    if after is None:
+        STOCK.delete_many(conn, world, [key])
+        _log(conn, world, job, value, "success", "stock record removed", now)
+    else:
+        STOCK.put_many(conn, world, [(*key, after)])
+        verb = "adjusted" if job.kind == "adjustment" else "set"
+        _log(conn, world, job, value, "success", f"stock count {verb} to {after}", now)
+    cursor = conn.execute(
+        "INSERT INTO kc_event (sandbox, account, queue, import_id, type, location, product, variant, quantity, "
+        "before, after, time, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            world.sandbox, account, job.queue, job.id, rules.EVENT_TYPES[job.kind], value.location, value.product,
+            value.variant, value.value, before, after, now.time, now.iso,
+        ),
+    )  # fmt: skip
+    return cursor.lastrowid
+
+
+def _log(
+    conn: sqlite3.Connection, world: World, job: _Import, value: StockValue, outcome: str, message: str, now: Now
+) -> None:
+    conn.execute(
+        "INSERT INTO kc_log (sandbox, account, queue, import_id, location, product, variant, value, outcome, "
+        "message, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            world.sandbox, job.account.id, job.queue, job.id, value.location, value.product, value.variant,
+            value.value, outcome, message, now.iso,
+        ),
+    )  # fmt: skip
+
+
+def record_delivery(
+    conn: sqlite3.Connection,
+    sandbox: str,
+    account: str,
+    export_queue: str,
+    event_id: int,
+    attempt: int,
+    url: str,
+    status_code: int | None,
+    error: str | None,
+    at: str,
+) -> None:
+    outcome = "delivered" if status_code is not None and 200 <= status_code < 300 else "failed"
+    conn.execute(
+        "INSERT INTO kc_delivery (sandbox, account, export_queue, event_id, attempt, url, outcome, status_code, "
+        "error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sandbox, account, export_queue, event_id, attempt, url, outcome, status_code, error, at),
+    )

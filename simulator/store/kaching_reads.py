@@ -1,0 +1,110 @@
+"""Reading what Ka-ching's import queue left behind: stock events, the queue's logs, webhook deliveries."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from typing import Any
+
+EVENT_COLUMNS = "id, type, account, queue, import_id, location, product, variant, quantity, before, after, at"
+EVENT_KEYS = (
+    "id", "type", "account", "import_queue", "import_id", "stock_location_id", "product_id", "variant_id",
+    "quantity", "count_before", "count_after", "timestamp",
+)  # fmt: skip
+DELIVERY_KEYS = (
+    "id", "account", "export_queue", "event_id", "attempt", "url", "outcome", "status_code", "error", "timestamp",
+)  # fmt: skip
+
+
+def event_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A stock event as /_sim/ka-ching/events lists it and export queues' webhooks receive it."""
+    return dict(zip(EVENT_KEYS, row, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    account: str | None = None
+    location: str | None = None
+    product: str | None = None
+    type: str | None = None
+    since_id: int | None = None  # events after this one
+    since_time: float | None = None  # events at or after this time
+    limit: int = 1000
+
+
+def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[dict[str, Any]]:
+    where = ["sandbox = :sandbox"]
+    for column in ("account", "location", "product", "type"):
+        if getattr(f, column) is not None:
+            where.append(f"{column} = :{column}")
+    if f.since_id is not None:
+        where.append("id > :since_id")
+    if f.since_time is not None:
+        where.append("time >= :since_time")
+    sql = f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE {' AND '.join(where)} ORDER BY id LIMIT :limit"
+    return [event_json(r) for r in conn.execute(sql, {"sandbox": sandbox, **asdict(f)})]
+
+
+def event_exists(conn: sqlite3.Connection, sandbox: str, event_id: int) -> bool:
+    row = conn.execute("SELECT 1 FROM kc_event WHERE sandbox = ? AND id = ?", (sandbox, event_id)).fetchone()
+    return row is not None
+
+
+def queue_log(conn: sqlite3.Connection, sandbox: str, queue: str, account: str | None) -> dict[str, Any]:
+    """The queue's success and failure entries, its accesses and its imports, oldest first."""
+    scope = "sandbox = ? AND queue = ?" + (" AND account = ?" if account is not None else "")
+    args: tuple[Any, ...] = (sandbox, queue) if account is None else (sandbox, queue, account)
+    rows = conn.execute(
+        "SELECT id, account, import_id, outcome, location, product, variant, value, message, at FROM kc_log "
+        f"WHERE {scope} ORDER BY id",
+        args,
+    ).fetchall()
+    log: dict[str, list[dict[str, Any]]] = {"success": [], "failure": []}
+    for r in rows:
+        log[r[3]].append(
+            {
+                "id": r[0],
+                "account": r[1],
+                "import_id": r[2],
+                "stock_location_id": r[4],
+                "product_id": r[5],
+                "variant_id": r[6],
+                "value": r[7],
+                "message": r[8],
+                "timestamp": r[9],
+            }
+        )
+    accesses = conn.execute(
+        f"SELECT account, method, client, status, at FROM kc_access WHERE {scope} ORDER BY id", args
+    ).fetchall()
+    imports = conn.execute(
+        f"SELECT id, account, kind, size, applied IS NOT NULL FROM kc_import WHERE {scope} ORDER BY id", args
+    ).fetchall()
+    return {
+        **log,
+        "accesses": [
+            {"account": r[0], "method": r[1], "client": r[2], "status": r[3], "timestamp": r[4]} for r in accesses
+        ],
+        "imports": [
+            {"id": r[0], "account": r[1], "kind": r[2], "values": r[3], "applied": bool(r[4])} for r in imports
+        ],
+    }
+
+
+def deliveries(
+    conn: sqlite3.Connection, sandbox: str, account: str | None, export_queue: str | None, event_id: int | None
+) -> list[dict[str, Any]]:
+    where = ["sandbox = :sandbox"]
+    params: dict[str, Any] = {"sandbox": sandbox, "account": account, "export_queue": export_queue, "event": event_id}
+    if account is not None:
+        where.append("account = :account")
+    if export_queue is not None:
+        where.append("export_queue = :export_queue")
+    if event_id is not None:
+        where.append("event_id = :event")
+    rows = conn.execute(
+        "SELECT id, account, export_queue, event_id, attempt, url, outcome, status_code, error, at FROM kc_delivery "
+        f"WHERE {' AND '.join(where)} ORDER BY id",
+        params,
+    )
+    return [dict(zip(DELIVERY_KEYS, r, strict=True)) for r in rows]

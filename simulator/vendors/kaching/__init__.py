@@ -1,0 +1,42 @@
+"""Ka-ching (POS): the stock import integration. See ../shared/reference/ka-ching-stock-import.txt."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.store import kaching as stock
+from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.kaching.control import control_routes
+from simulator.vendors.kaching.routes import routes
+from simulator.vendors.kaching.worker import background
+
+
+def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
+    """One entry per import queue: each has its own API key."""
+    return [
+        ApiAccount(
+            vendor="ka-ching",
+            account=account.id,
+            base_path="/ka-ching",
+            auth={"scheme": "query", "account": account.id, "integration": q.id, "apikey": q.apikey},
+            example="/imports/stock?" + urlencode({"account": account.id, "integration": q.id, "apikey": q.apikey}),
+            extra={
+                "integration": q.id,
+                "stock_locations": [loc.id for loc in account.stock_locations],
+                "processing_delay": account.processing_delay,
+            },
+        )
+        for account in scenario.spec.ka_ching.accounts
+        for q in account.import_queues
+    ]
+
+
+VENDOR = Vendor(
+    name="ka-ching",
+    routes=routes(),
+    accounts=accounts,
+    state=stock.state,
+    control_routes=control_routes(),
+    background=background,
+)

@@ -1,0 +1,107 @@
+"""Ka-ching's control endpoints, mounted at /_sim/ka-ching/: what the asynchronous queue did, made visible.
+
+Real Ka-ching shows import outcomes only in the queue's logs and stock events only through export queues; a
+test needs both, so they are listed here. Every endpoint takes ``?sandbox=NAME`` (default: ``default``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from simulator.control.errors import BadRequest, NotFound
+from simulator.http import json_response
+from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
+from simulator.store import kaching_reads as reads
+from simulator.store.kaching_reads import EventFilter
+from simulator.vendors.base import store_of
+
+
+def _sandbox(request: Request) -> Sandbox:
+    sandboxes: Sandboxes = request.app.state.sandboxes
+    try:
+        return sandboxes.get(request.query_params.get("sandbox") or DEFAULT)
+    except UnknownSandbox as exc:
+        raise NotFound(str(exc)) from None
+
+
+def _whole(request: Request, name: str, low: int, high: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
+
+
+def _since(request: Request) -> tuple[int | None, float | None]:
+    """``since``: an event id (events after it) or an ISO-8601 time (events at or after it)."""
+    raw = request.query_params.get("since")
+    if raw is None:
+        return None, None
+    if raw.isdigit():
+        return int(raw), None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(f"since must be an event id or an ISO-8601 time with a zone, got {raw!r}") from None
+    if moment.tzinfo is None:
+        raise BadRequest(f"since must carry a time zone (e.g. a trailing Z), got {raw!r}")
+    return None, moment.timestamp()
+
+
+async def events(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    q = request.query_params
+    since_id, since_time = _since(request)
+    wanted = EventFilter(
+        account=q.get("account"),
+        location=q.get("location"),
+        product=q.get("product"),
+        type=q.get("type"),
+        since_id=since_id,
+        since_time=since_time,
+        limit=_whole(request, "limit", 1, 1_000_000) or 1000,
+    )
+    found = await store_of(request).run(partial(reads.events, sandbox=sandbox.name, f=wanted))
+    return json_response({"sandbox": sandbox.name, "events": found})
+
+
+async def queue_log(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    integration: str = request.path_params["integration"]
+    account = request.query_params.get("account")
+    accounts = sandbox.scenario.spec.ka_ching.accounts
+    if not any(q.id == integration for a in accounts if account in (None, a.id) for q in a.import_queues):
+        raise NotFound(f"no import queue {integration!r}" + (f" in account {account!r}" if account else ""))
+    log = await store_of(request).run(
+        partial(reads.queue_log, sandbox=sandbox.name, queue=integration, account=account)
+    )
+    return json_response({"sandbox": sandbox.name, "integration": integration, **log})
+
+
+async def deliveries(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    q = request.query_params
+    found = await store_of(request).run(
+        partial(
+            reads.deliveries,
+            sandbox=sandbox.name,
+            account=q.get("account"),
+            export_queue=q.get("export_queue"),
+            event_id=_whole(request, "event", 0, 2**62),
+        )
+    )
+    return json_response({"sandbox": sandbox.name, "deliveries": found})
+
+
+def control_routes() -> list[BaseRoute]:
+    return [
+        Route("/events", events, methods=["GET"]),
+        Route("/queues/{integration}/log", queue_log, methods=["GET"]),
+        Route("/deliveries", deliveries, methods=["GET"]),
+    ]

@@ -1,0 +1,128 @@
+"""Ka-ching's stock import endpoint: POST and DELETE {base}/imports/stock?account=&integration=&apikey=, and the
+GET {base}/info health check public clients ping."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from simulator.auth import same_secret
+from simulator.domain.kaching import Kind, StockValue
+from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
+from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.scenarios.kaching import Account
+from simulator.store import kaching_queue as queue
+from simulator.store.kaching_queue import Access
+from simulator.vendors.base import client_of, sandbox_of, settings_of, store_of
+from simulator.vendors.kaching import errors
+from simulator.vendors.kaching.wire import decode_import
+from simulator.vendors.kaching.worker import Runtime, now_of
+
+ALLOWED = ("POST", "DELETE")
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# Compared against when the account or queue is unknown, so timing does not tell which part was wrong.
+_NO_KEY = "\0no-such-import-queue"
+
+
+async def stock_import(request: Request) -> Response:
+    sandbox = _sandbox(request)
+    if request.method not in ALLOWED:
+        raise errors.MethodNotAllowed(request.method, ALLOWED)
+    account, integration = _authenticate(request, sandbox)
+    try:
+        kind: Kind = "removal" if request.method == "DELETE" else "adjustment" if _adjustment(request) else "reset"
+        values = decode_import(await _body(request), {loc.id for loc in account.stock_locations})
+    except errors.KachingError as exc:
+        access = Access(
+            account.id, integration, request.method, client_of(request), exc.status_code, now_of(sandbox).iso
+        )
+        await store_of(request).run(partial(queue.record_access, world=sandbox.world, access=access))
+        raise
+    runtime: Runtime = request.app.state.kaching
+    now = now_of(sandbox)
+
+    def work(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+        queue.record_access(
+            conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
+        )
+        queue.enqueue(conn, sandbox.world, account, integration, kind, values, now.time)
+        # Without a delay the import is applied in the same transaction: no later request can see it pending.
+        return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []
+
+    events = await store_of(request).run(work)
+    runtime.dispatch(sandbox, events)
+    if account.processing_delay:
+        runtime.wake()
+    return json_response({"status": "OK", "message": _initiated(values)})
+
+
+async def info(request: Request) -> Response:
+    _sandbox(request)
+    return json_response({"status": "OK", "message": "Ka-ching import API (stock-api-simulator)"})
+
+
+async def unknown_path(request: Request) -> Response:
+    _sandbox(request)
+    raise errors.NotFound(f"Not found: {request.url.path}")
+
+
+def _initiated(values: list[StockValue]) -> str:
+    return f"Import of {len(values)} stock value(s) initiated"
+
+
+def _sandbox(request: Request) -> Sandbox:
+    try:
+        return sandbox_of(request)
+    except UnknownSandbox as exc:
+        raise errors.NotFound(f"Not found: {exc}") from None
+
+
+def _authenticate(request: Request, sandbox: Sandbox) -> tuple[Account, str]:
+    params = request.query_params
+    account = sandbox.scenario.kaching_accounts.get(params.get("account", ""))
+    integration = params.get("integration", "")
+    expected = _NO_KEY
+    if account is not None:
+        expected = next((q.apikey for q in account.import_queues if q.id == integration), _NO_KEY)
+    if not same_secret(params.get("apikey", ""), expected) or account is None or expected == _NO_KEY:
+        raise errors.Unauthorized()
+    return account, integration
+
+
+def _adjustment(request: Request) -> bool:
+    raw = request.query_params.get("adjustment")
+    if raw is None or raw == "false":
+        return False
+    if raw == "true":
+        return True
+    # A client sending adjustment=1 most likely means true; refusing tells it so instead of resetting counts.
+    raise errors.BadRequest(f"The adjustment query parameter must be true or false, got {raw!r}", "adjustment")
+
+
+async def _body(request: Request) -> bytes:
+    kind = media_type(request)
+    # A client that sends no Content-Type still gets its JSON read; a declared non-JSON type is refused.
+    if kind is not None and not is_json_type(kind):
+        raise errors.UnsupportedMediaType(f"Content-Type must be application/json, got {kind!r}")
+    try:
+        return await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Mount(
+            "/ka-ching",
+            routes=[
+                Route("/imports/stock", stock_import, methods=ALL_METHODS),
+                Route("/info", info, methods=["GET"]),
+                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+            ],
+        ),
+    ]

@@ -1,0 +1,83 @@
+"""Ka-ching's stock import body on the wire: stock location id -> product id -> count, or -> variant id -> count.
+
+msgspec cannot type a map whose values are either an int or a map of ints with the error paths we want, so the
+body is decoded untyped and walked; every refusal names the place as ``$["location"]["product"]["variant"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from typing import Any
+
+import msgspec
+
+from simulator.domain.kaching import StockValue
+from simulator.domain.stock import MAX_QUANTITY
+from simulator.vendors.kaching.errors import BadRequest
+
+SHAPE = "a JSON object of stock location id -> product id -> count (or -> variant id -> count)"
+
+
+def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
+    """Every value of the body, in document order; refuses the whole body at the first problem."""
+    if not body.strip():
+        raise BadRequest(f"The request body is empty; expected {SHAPE}", "$")
+    try:
+        data = msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise BadRequest(f"Malformed JSON in the request body: {exc}", "$") from None
+    if not isinstance(data, dict):
+        raise BadRequest(f"Expected {SHAPE}, got {_kind(data)}", "$")
+    if not data:
+        raise BadRequest("The body names no stock location; there is nothing to import", "$")
+    values: list[StockValue] = []
+    for location, products in data.items():
+        at = _at("$", location)
+        if location not in locations:
+            raise BadRequest(f"Stock location {location!r} does not exist; nothing was imported", at)
+        if not isinstance(products, dict):
+            raise BadRequest(f"Expected an object of product id -> count at {at}, got {_kind(products)}", at)
+        if not products:
+            raise BadRequest(f"Stock location {location!r} names no product; there is nothing to import", at)
+        for product, value in products.items():
+            here = _at(at, product)
+            if not isinstance(value, dict):
+                values.append(
+                    StockValue(location, product, None, _count(value, here, "a count or an object of variants"))
+                )
+                continue
+            if not value:
+                raise BadRequest(f"Product {product!r} names no variant; there is nothing to import", here)
+            for variant, count in value.items():
+                values.append(StockValue(location, product, variant, _count(count, _at(here, variant), "a count")))
+    return values
+
+
+def _count(value: Any, at: str, expected: str) -> int:
+    if isinstance(value, dict):
+        raise BadRequest(f"Expected a count at {at}: variants cannot have variants of their own", at)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadRequest(f"Expected {expected} (a whole number) at {at}, got {_kind(value)}", at)
+    if not -MAX_QUANTITY <= value <= MAX_QUANTITY:
+        raise BadRequest(f"The count at {at} is out of range: expected -{MAX_QUANTITY}..{MAX_QUANTITY}", at)
+    return value
+
+
+def _at(parent: str, key: str) -> str:
+    return f"{parent}[{msgspec.json.encode(key).decode()}]"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, float):
+        return f"a number with a fraction or exponent ({value!r})"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, int):
+        return "a number"
+    return "an object"

@@ -1,0 +1,176 @@
+"""Ka-ching's asynchronous side: the import queue that applies accepted imports once they are due, and the
+export queues that POST each stock event to a webhook, retrying with exponential backoff.
+
+One ``Runtime`` per app (``app.state.kaching``), started by the app's lifespan. Time is read only from each
+sandbox's clock, and waits are short polls of it, so a virtual clock can drive the queue later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from simulator import __version__
+from simulator.sandboxes import Sandbox, Sandboxes, UnknownSandbox
+from simulator.scenarios.kaching import ExportQueue
+from simulator.store import kaching_queue as queue
+from simulator.store import kaching_reads as reads
+from simulator.store.connection import Store
+from simulator.store.kaching_queue import Now
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.02
+Outbox = asyncio.Queue[dict[str, Any]]
+
+
+def now_of(sandbox: Sandbox) -> Now:
+    t = sandbox.clock.now()
+    return Now(t, datetime.fromtimestamp(t, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+
+
+class Runtime:
+    def __init__(self, store: Store, sandboxes: Sandboxes, client: httpx.AsyncClient) -> None:
+        self.store = store
+        self.sandboxes = sandboxes
+        self.client = client
+        self._wake = asyncio.Event()
+        self._outboxes: dict[tuple[str, str, str], Outbox] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """An import was queued with a delay: look again at what is due."""
+        self._wake.set()
+
+    def dispatch(self, sandbox: Sandbox, events: list[dict[str, Any]]) -> None:
+        """Hand stock events to the account's export queues; each queue delivers its events in order."""
+        for event in events:
+            account = sandbox.scenario.kaching_accounts.get(event["account"])
+            for export in account.export_queues if account else ():
+                key = (sandbox.name, account.id if account else "", export.id)
+                outbox = self._outboxes.get(key)
+                if outbox is None:
+                    outbox = self._outboxes[key] = asyncio.Queue()
+                    self._spawn(self._deliver_all(key, export, outbox))
+                outbox.put_nowait(event)
+
+    async def run(self) -> None:
+        while True:
+            self._wake.clear()
+            pending: list[tuple[str, float]] = []
+            try:
+                pending = await self.store.run(queue.pending_sandboxes)
+                for name, due in pending:
+                    await self._apply(name, due)
+            except Exception:  # the queue must outlive one bad pass; the next pass retries
+                log.exception("ka-ching import queue pass failed")
+            if not pending:
+                await self._wake.wait()
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+
+    async def _apply(self, name: str, due: float) -> None:
+        try:
+            sandbox = self.sandboxes.get(name)
+        except UnknownSandbox:
+            return
+        now = now_of(sandbox)
+        if due > now.time:
+            return
+        events = await self.store.run(partial(queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now))
+        self.dispatch(sandbox, events)
+
+    def _spawn(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver_all(self, key: tuple[str, str, str], export: ExportQueue, outbox: Outbox) -> None:
+        # One task per export queue delivers its events in order, and ends once the outbox is empty (no await
+        # between the check and the removal, so dispatch cannot slip an event in between).
+        while not outbox.empty():
+            event = outbox.get_nowait()
+            try:
+                await self._deliver(key[0], export, event)
+            except Exception:
+                log.exception("ka-ching webhook delivery failed")
+        del self._outboxes[key]
+
+    async def _deliver(self, name: str, export: ExportQueue, event: dict[str, Any]) -> None:
+        for attempt in range(1, export.retry.attempts + 1):
+            sandbox = self._live(name)
+            if sandbox is None or not await self.store.run(
+                partial(reads.event_exists, sandbox=name, event_id=event["id"])
+            ):
+                return  # the sandbox was reset or deleted since: its events are gone
+            status, error = await self._post(export, event)
+            await self.store.run(
+                partial(
+                    queue.record_delivery,
+                    sandbox=name,
+                    account=event["account"],
+                    export_queue=export.id,
+                    event_id=event["id"],
+                    attempt=attempt,
+                    url=export.webhook_url,
+                    status_code=status,
+                    error=error,
+                    at=now_of(sandbox).iso,
+                )
+            )
+            if status is not None and 200 <= status < 300:
+                return
+            if attempt < export.retry.attempts:
+                await _sleep(sandbox, export.retry.backoff_seconds * 2 ** (attempt - 1))
+
+    def _live(self, name: str) -> Sandbox | None:
+        try:
+            return self.sandboxes.get(name)
+        except UnknownSandbox:
+            return None
+
+    async def _post(self, export: ExportQueue, event: dict[str, Any]) -> tuple[int | None, str | None]:
+        try:
+            response = await self.client.post(
+                export.webhook_url,
+                json=event,
+                headers={"User-Agent": f"stock-api-simulator/{__version__}", "X-Export-Queue": export.id},
+                timeout=export.timeout_seconds,
+            )
+        except httpx.HTTPError as exc:
+            return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def _sleep(sandbox: Sandbox, seconds: float) -> None:
+    deadline = sandbox.clock.now() + seconds
+    while (left := deadline - sandbox.clock.now()) > 0:
+        await asyncio.sleep(min(left, 0.05))
+
+
+@contextlib.asynccontextmanager
+async def background(app: Starlette) -> AsyncIterator[None]:
+    # trust_env=False: webhook receivers are the integrator's own (often local) servers, not reached via proxies.
+    async with httpx.AsyncClient(trust_env=False) as client:
+        runtime = Runtime(app.state.store, app.state.sandboxes, client)
+        app.state.kaching = runtime
+        main = asyncio.get_running_loop().create_task(runtime.run())
+        try:
+            yield
+        finally:
+            main.cancel()
+            await asyncio.gather(main, return_exceptions=True)
+            await runtime.close()

@@ -1,0 +1,171 @@
+"""Export queues: each stock event is POSTed to the queue's webhook, retried with backoff, every attempt recorded.
+
+The receiver is a small Starlette app on a real socket (127.0.0.1); the simulator runs in-process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.support import app_for, free_port, in_process, served
+from tests.vendors.kaching.conftest import LOC, STOCK, accepted, events, eventually, scenario
+
+pytestmark = pytest.mark.anyio
+
+
+class Receiver:
+    def __init__(self, statuses: list[int] | None = None) -> None:
+        self.statuses = list(statuses or [])
+        self.received: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self.times: list[float] = []
+        self.app = Starlette(routes=[Route("/hook", self.hook, methods=["POST"])])
+
+    async def hook(self, request: Request) -> Response:
+        self.received.append(await request.json())
+        self.headers.append(dict(request.headers))
+        self.times.append(time.monotonic())
+        return JSONResponse({}, self.statuses.pop(0) if self.statuses else 200)
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[Receiver, str]]:
+    r = Receiver()
+    with served(r.app) as url:
+        yield r, f"{url}/hook"
+
+
+def export(url: str, attempts: int = 3, backoff: float = 0.1) -> str:
+    return f"""      export_queues:
+        - id: stock-events
+          webhook_url: "{url}"
+          retry: {{attempts: {attempts}, backoff_seconds: {backoff}}}
+          timeout_seconds: 5"""
+
+
+async def deliveries(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = (await client.get("/_sim/ka-ching/deliveries")).json()["deliveries"]
+    return found
+
+
+async def test_each_stock_event_is_posted_in_order(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    async with in_process(app_for(scenario(export=export(url)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7, "product2": 8, "bad.id": 1}})
+
+        async def delivered() -> bool:
+            return len(await deliveries(client)) == 2
+
+        await eventually(delivered)
+        # The webhook body is the stock event exactly as the control plane lists it.
+        assert hook.received == await events(client)
+        assert [(e["product_id"], e["count_after"]) for e in hook.received] == [("product1", 7), ("product2", 8)]
+        assert hook.headers[0]["content-type"] == "application/json"
+        assert hook.headers[0]["x-export-queue"] == "stock-events"
+        recorded = await deliveries(client)
+        assert [(d["event_id"], d["attempt"], d["outcome"], d["status_code"], d["error"]) for d in recorded] == [
+            (hook.received[0]["id"], 1, "delivered", 200, None),
+            (hook.received[1]["id"], 1, "delivered", 200, None),
+        ]
+        assert recorded[0]["url"] == url
+        assert recorded[0]["export_queue"] == "stock-events"
+        assert recorded[0]["account"] == "demo-account"
+
+
+async def test_failures_are_retried_with_exponential_backoff(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    hook.statuses = [500, 503]
+    async with in_process(app_for(scenario(export=export(url, attempts=3, backoff=0.2)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7, "product2": 8}})
+
+        async def done() -> bool:
+            return len(await deliveries(client)) == 4
+
+        await eventually(done)
+        recorded = await deliveries(client)
+        first, second = hook.received[0]["id"], hook.received[-1]["id"]
+        assert [(d["event_id"], d["attempt"], d["outcome"], d["status_code"], d["error"]) for d in recorded] == [
+            (first, 1, "failed", 500, "HTTP 500"),
+            (first, 2, "failed", 503, "HTTP 503"),
+            (first, 3, "delivered", 200, None),
+            (second, 1, "delivered", 200, None),
+        ]
+        # Waits of 0.2 s then 0.4 s; the second event waits for the first (the queue keeps order).
+        gaps = [b - a for a, b in zip(hook.times, hook.times[1:], strict=False)]
+        assert gaps[0] >= 0.19 and gaps[1] >= 0.39
+        assert [e["product_id"] for e in hook.received] == ["product1", "product1", "product1", "product2"]
+
+
+async def test_gives_up_after_the_attempts_and_moves_on(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    hook.statuses = [400, 400]
+    async with in_process(app_for(scenario(export=export(url, attempts=2, backoff=0.05)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7, "product2": 8}})
+
+        async def done() -> bool:
+            return len(await deliveries(client)) == 3
+
+        await eventually(done)
+        outcomes = [(d["attempt"], d["outcome"], d["status_code"]) for d in await deliveries(client)]
+        assert outcomes == [(1, "failed", 400), (2, "failed", 400), (1, "delivered", 200)]
+
+
+async def test_connection_errors_are_recorded_and_retried() -> None:
+    url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
+    async with in_process(app_for(scenario(export=export(url, attempts=2, backoff=0.05)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7}})
+
+        async def done() -> bool:
+            return len(await deliveries(client)) == 2
+
+        await eventually(done)
+        recorded = await deliveries(client)
+        assert [(d["attempt"], d["outcome"], d["status_code"]) for d in recorded] == [
+            (1, "failed", None),
+            (2, "failed", None),
+        ]
+        assert recorded[0]["error"].startswith("ConnectError")
+
+
+async def test_deliveries_filters_and_reset(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    async with in_process(app_for(scenario(export=export(url)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7, "product2": 8}})
+
+        async def done() -> bool:
+            return len(await deliveries(client)) == 2
+
+        await eventually(done)
+        event_id = hook.received[1]["id"]
+        r = await client.get(f"/_sim/ka-ching/deliveries?event={event_id}&export_queue=stock-events")
+        assert [d["event_id"] for d in r.json()["deliveries"]] == [event_id]
+        r = await client.get("/_sim/ka-ching/deliveries?account=someone-else")
+        assert r.json()["deliveries"] == []
+        await client.post("/_sim/reset")
+        assert await deliveries(client) == []
+
+
+async def test_a_reset_stops_retrying_old_events(receiver: tuple[Receiver, str]) -> None:
+    hook, url = receiver
+    hook.statuses = [500] * 10
+    async with in_process(app_for(scenario(export=export(url, attempts=5, backoff=0.3)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7}})
+
+        async def first_attempt() -> bool:
+            return len(await deliveries(client)) == 1
+
+        await eventually(first_attempt)
+        await client.post("/_sim/reset")
+        await anyio.sleep(1.2)  # the retries would have come at +0.3 s and +0.9 s
+        assert len(hook.received) == 1
+        assert await deliveries(client) == []
