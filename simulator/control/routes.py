@@ -14,28 +14,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator import __version__
-from simulator.control.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
-from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
-from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict, Sandboxes, UnknownSandbox
+from simulator.control.errors import BadRequest, Conflict
+from simulator.control.params import control_body, sandbox_param, sandboxes_of
+from simulator.http import is_json_type, json_response, media_type
+from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_text
 from simulator.vendors import VENDORS
-from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.base import store_of
 
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
-
-
-def _sandboxes(request: Request) -> Sandboxes:
-    sandboxes: Sandboxes = request.app.state.sandboxes
-    return sandboxes
-
-
-def _sandbox(request: Request, name: str | None = None) -> Sandbox:
-    name = name or request.query_params.get("sandbox") or DEFAULT
-    try:
-        return _sandboxes(request).get(name)
-    except UnknownSandbox as exc:
-        raise NotFound(str(exc)) from None
 
 
 def _root(request: Request, sandbox: Sandbox) -> str:
@@ -76,7 +64,7 @@ def _limit(request: Request, default: int) -> int:
 
 
 async def health(request: Request) -> Response:
-    sandboxes = _sandboxes(request)
+    sandboxes = sandboxes_of(request)
     return json_response(
         {
             "status": "ok",
@@ -89,17 +77,17 @@ async def health(request: Request) -> Response:
 
 
 async def apis(request: Request) -> Response:
-    return json_response(_describe(request, _sandbox(request)))
+    return json_response(_describe(request, sandbox_param(request)))
 
 
 async def reset(request: Request) -> Response:
-    sandbox = _sandbox(request)
-    await _sandboxes(request).reset(sandbox.name)
+    sandbox = sandbox_param(request)
+    await sandboxes_of(request).reset(sandbox.name)
     return json_response({"sandbox": sandbox.name, "reset": True})
 
 
 async def state(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     wanted = request.query_params.get("vendor")
     vendors = [v for v in VENDORS if wanted in (None, v.name)]
     if not vendors:
@@ -113,13 +101,13 @@ async def state(request: Request) -> Response:
 
 
 async def sandboxes_list(request: Request) -> Response:
-    return json_response({"sandboxes": [_describe(request, s) for s in _sandboxes(request).all()]})
+    return json_response({"sandboxes": [_describe(request, s) for s in sandboxes_of(request).all()]})
 
 
 async def sandboxes_create(request: Request) -> Response:
     name, scenario = await _creation_request(request)
     try:
-        sandbox = await _sandboxes(request).create(name, scenario)
+        sandbox = await sandboxes_of(request).create(name, scenario)
     except SandboxConflict as exc:
         raise Conflict(str(exc)) from None
     return json_response(_describe(request, sandbox), 201)
@@ -127,28 +115,25 @@ async def sandboxes_create(request: Request) -> Response:
 
 async def sandbox_item(request: Request) -> Response:
     name = request.path_params["name"]
-    sandbox = _sandbox(request, name)
+    sandbox = sandbox_param(request, name)
     if request.method == "GET":
         return json_response(_describe(request, sandbox))
     try:
-        await _sandboxes(request).delete(sandbox.name)
+        await sandboxes_of(request).delete(sandbox.name)
     except SandboxConflict as exc:
         raise Conflict(str(exc)) from None
     return Response(status_code=204)
 
 
 async def sandbox_reset(request: Request) -> Response:
-    sandbox = _sandbox(request, request.path_params["name"])
-    await _sandboxes(request).reset(sandbox.name)
+    sandbox = sandbox_param(request, request.path_params["name"])
+    await sandboxes_of(request).reset(sandbox.name)
     return json_response({"sandbox": sandbox.name, "reset": True})
 
 
 async def _creation_request(request: Request) -> tuple[str | None, LoadedScenario | None]:
     """JSON ``{"name"?, "scenario"?: object | YAML text}``, or a YAML scenario body with ``?name=``."""
-    try:
-        body = await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise PayloadTooLarge(str(exc)) from None
+    body = await control_body(request)
     kind = media_type(request)
     name = request.query_params.get("name")
     if kind in YAML_TYPES:

@@ -18,7 +18,9 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute
 
 from simulator.config import Settings
-from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes
+from simulator.errors import SimulatorError
+from simulator.http import BodyTooLarge, is_json_type, media_type, read_body
+from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.connection import Store
 from simulator.store.layered import World
@@ -48,6 +50,31 @@ class Vendor:
     # Work that runs beside the server (e.g. an asynchronous import queue): entered on startup, exited on
     # shutdown, after the store and sandboxes exist (app.state.store, app.state.sandboxes).
     background: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None
+
+
+def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError]) -> Sandbox:
+    """The addressed sandbox; an unknown one is the vendor's own 404 (``not_found`` gets the reason)."""
+    try:
+        return sandbox_of(request)
+    except UnknownSandbox as exc:
+        raise not_found(str(exc)) from None
+
+
+async def vendor_body(
+    request: Request,
+    too_large: Callable[[str], SimulatorError],
+    wrong_type: Callable[[str], SimulatorError] | None = None,
+) -> bytes:
+    """The body under the size cap. With ``wrong_type``, a declared non-JSON Content-Type is refused; a client that
+    sends none still gets its JSON read."""
+    if wrong_type is not None:
+        kind = media_type(request)
+        if kind is not None and not is_json_type(kind):
+            raise wrong_type(f"Content-Type must be application/json, got {kind!r}")
+    try:
+        return await read_body(request, settings_of(request).max_body_bytes)
+    except BodyTooLarge as exc:
+        raise too_large(f"The request body is larger than {exc.limit} bytes") from None
 
 
 def sandbox_of(request: Request) -> Sandbox:

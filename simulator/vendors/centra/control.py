@@ -15,15 +15,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
+from simulator.control.errors import BadRequest, Conflict, NotFound
+from simulator.control.params import control_body, sandbox_param
 from simulator.domain import centra as rules
 from simulator.domain.errors import InvalidChange
 from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.http import BodyTooLarge, json_response, read_body
-from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
+from simulator.http import json_response
 from simulator.store import centra as items
-from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.base import store_of
 from simulator.vendors.centra.wire import render_item
 
 Count = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
@@ -39,7 +39,7 @@ class Allocation(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
 
 
 async def notifications(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     plugin = request.query_params.get("plugin")
     if plugin is not None and plugin not in sandbox.scenario.centra_plugins:
         raise NotFound(f"no Centra plugin named {plugin!r}")
@@ -48,11 +48,8 @@ async def notifications(request: Request) -> Response:
 
 
 async def allocations(request: Request) -> Response:
-    sandbox = _sandbox(request)
-    try:
-        body = await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise PayloadTooLarge(str(exc)) from None
+    sandbox = sandbox_param(request)
+    body = await control_body(request)
     try:
         order = msgspec.json.decode(body, type=Allocation)
     except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as exc:
@@ -94,14 +91,6 @@ async def allocations(request: Request) -> Response:
 def _summary(item: rules.StockItem) -> dict[str, Any]:
     record = render_item(item, exclude_physical=False)
     return {key: record[key] for key in ("stockItemId", "ean", "physicalStock", "allocatedStock", "availableStock")}
-
-
-def _sandbox(request: Request) -> Sandbox:
-    sandboxes: Sandboxes = request.app.state.sandboxes
-    try:
-        return sandboxes.get(request.query_params.get("sandbox") or DEFAULT)
-    except UnknownSandbox as exc:
-        raise NotFound(str(exc)) from None
 
 
 def routes() -> list[BaseRoute]:

@@ -10,11 +10,10 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from simulator.auth import same_secret
 from simulator.domain.centra import timestamp
-from simulator.http import BodyTooLarge, read_body
-from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin
 from simulator.store import centra as items
-from simulator.vendors.base import sandbox_of, settings_of, store_of
+from simulator.vendors.base import store_of, vendor_body, vendor_sandbox
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.errors import respond
 from simulator.vendors.centra.wire import (
@@ -54,10 +53,7 @@ async def unknown_path(request: Request) -> Response:
 
 
 async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
-    try:
-        body = await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes", xml) from None
+    body = await vendor_body(request, lambda reason: errors.PayloadTooLarge(reason, xml))
     # The body is read as JSON whatever its Content-Type says (the doc sends "Content-type: application/json").
     data = parse_json(body, xml)
     xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
@@ -83,10 +79,7 @@ async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bo
 
 
 def _resolve(request: Request, xml: bool) -> tuple[Sandbox, Plugin]:
-    try:
-        sandbox = sandbox_of(request)
-    except UnknownSandbox as exc:
-        raise errors.NotFound(str(exc), xml) from None
+    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(reason, xml))
     plugin = sandbox.scenario.centra_plugins.get(request.path_params["plugin"])
     if plugin is None:
         raise errors.NotFound(f"No Order API plugin named {request.path_params['plugin']!r}", xml)

@@ -15,14 +15,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import BadRequest, NotFound, PayloadTooLarge
+from simulator.control.errors import BadRequest, NotFound
+from simulator.control.params import control_body, sandbox_param
 from simulator.domain.ilevel import ItemChange
-from simulator.http import BodyTooLarge, json_response, read_body
-from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
+from simulator.http import json_response
+from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
 from simulator.store.layered import World
-from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.base import store_of
 
 
 class Ref(msgspec.Struct, forbid_unknown_fields=True):
@@ -35,14 +36,6 @@ class FailRequest(msgspec.Struct, forbid_unknown_fields=True):
     tenant: str
     items: list[Ref]
     warehouse: str | None = None
-
-
-def _sandbox(request: Request) -> Sandbox:
-    sandboxes: Sandboxes = request.app.state.sandboxes
-    try:
-        return sandboxes.get(request.query_params.get("sandbox") or DEFAULT)
-    except UnknownSandbox as exc:
-        raise NotFound(str(exc)) from None
 
 
 def _tenant(sandbox: Sandbox, name: str | None) -> Tenant:
@@ -60,7 +53,7 @@ def _listing(conn: sqlite3.Connection, world: World, tenant: str) -> dict[str, o
 
 
 async def fail_items(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     run = store_of(request).run
     if request.method == "POST":
         return await _add(request, sandbox)
@@ -71,10 +64,7 @@ async def fail_items(request: Request) -> Response:
 
 
 async def _add(request: Request, sandbox: Sandbox) -> Response:
-    try:
-        body = await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise PayloadTooLarge(str(exc)) from None
+    body = await control_body(request)
     try:
         wanted = msgspec.json.decode(body, type=FailRequest)
     except msgspec.DecodeError as exc:  # ValidationError is a DecodeError

@@ -13,11 +13,11 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.ilevel import ItemChange, ItemError
-from simulator.http import BodyTooLarge, json_response, read_body
-from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.http import json_response
+from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
-from simulator.vendors.base import sandbox_of, settings_of, store_of
+from simulator.vendors.base import store_of, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -30,10 +30,7 @@ async def batch_stock(request: Request) -> Response:
     sandbox, tenant = _resolve(request)
     _allow(request, ("POST",))
     _authenticate(request, tenant)
-    try:
-        body = await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
+    body = await vendor_body(request, errors.PayloadTooLarge)
     # Checked in the order of the doc's error table.
     batch = wire.batch_of(body)
     warehouse = _warehouse(request, tenant)
@@ -106,10 +103,7 @@ async def unknown_path(request: Request) -> Response:
 
 
 def _resolve(request: Request) -> tuple[Sandbox, Tenant]:
-    try:
-        sandbox = sandbox_of(request)
-    except UnknownSandbox as exc:
-        raise errors.NotFound(f"Resource not found: {exc}") from None
+    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
     tenant = sandbox.scenario.ilevel_tenants.get(request.path_params["tenant"])
     if tenant is None:
         raise errors.NotFound(f"Resource not found: no tenant named {request.path_params['tenant']!r}")

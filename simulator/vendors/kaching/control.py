@@ -14,19 +14,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator.control.errors import BadRequest, NotFound
+from simulator.control.params import sandbox_param
 from simulator.http import json_response
-from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
-
-
-def _sandbox(request: Request) -> Sandbox:
-    sandboxes: Sandboxes = request.app.state.sandboxes
-    try:
-        return sandboxes.get(request.query_params.get("sandbox") or DEFAULT)
-    except UnknownSandbox as exc:
-        raise NotFound(str(exc)) from None
 
 
 def _whole(request: Request, name: str, low: int, high: int) -> int | None:
@@ -55,7 +47,7 @@ def _since(request: Request) -> tuple[int | None, float | None]:
 
 
 async def events(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     q = request.query_params
     since_id, since_time = _since(request)
     wanted = EventFilter(
@@ -72,7 +64,7 @@ async def events(request: Request) -> Response:
 
 
 async def queue_log(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     integration: str = request.path_params["integration"]
     account = request.query_params.get("account")
     accounts = sandbox.scenario.spec.ka_ching.accounts
@@ -85,7 +77,7 @@ async def queue_log(request: Request) -> Response:
 
 
 async def deliveries(request: Request) -> Response:
-    sandbox = _sandbox(request)
+    sandbox = sandbox_param(request)
     q = request.query_params
     found = await store_of(request).run(
         partial(

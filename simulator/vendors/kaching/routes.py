@@ -13,12 +13,12 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from simulator.auth import same_secret
 from simulator.domain.kaching import Kind, StockValue
-from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
-from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.http import json_response
+from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
 from simulator.store.kaching_queue import Access
-from simulator.vendors.base import client_of, sandbox_of, settings_of, store_of
+from simulator.vendors.base import client_of, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
@@ -36,7 +36,10 @@ async def stock_import(request: Request) -> Response:
     account, integration = _authenticate(request, sandbox)
     try:
         kind: Kind = "removal" if request.method == "DELETE" else "adjustment" if _adjustment(request) else "reset"
-        values = decode_import(await _body(request), {loc.id for loc in account.stock_locations})
+        values = decode_import(
+            await vendor_body(request, errors.PayloadTooLarge, errors.UnsupportedMediaType),
+            {loc.id for loc in account.stock_locations},
+        )
     except errors.KachingError as exc:
         access = Access(
             account.id, integration, request.method, client_of(request), exc.status_code, now_of(sandbox).iso
@@ -76,10 +79,7 @@ def _initiated(values: list[StockValue]) -> str:
 
 
 def _sandbox(request: Request) -> Sandbox:
-    try:
-        return sandbox_of(request)
-    except UnknownSandbox as exc:
-        raise errors.NotFound(f"Not found: {exc}") from None
+    return vendor_sandbox(request, lambda reason: errors.NotFound(f"Not found: {reason}"))
 
 
 def _authenticate(request: Request, sandbox: Sandbox) -> tuple[Account, str]:
@@ -102,17 +102,6 @@ def _adjustment(request: Request) -> bool:
         return True
     # A client sending adjustment=1 most likely means true; refusing tells it so instead of resetting counts.
     raise errors.BadRequest(f"The adjustment query parameter must be true or false, got {raw!r}", "adjustment")
-
-
-async def _body(request: Request) -> bytes:
-    kind = media_type(request)
-    # A client that sends no Content-Type still gets its JSON read; a declared non-JSON type is refused.
-    if kind is not None and not is_json_type(kind):
-        raise errors.UnsupportedMediaType(f"Content-Type must be application/json, got {kind!r}")
-    try:
-        return await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
 
 
 def routes() -> list[BaseRoute]:

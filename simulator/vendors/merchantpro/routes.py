@@ -11,12 +11,12 @@ from starlette.routing import BaseRoute, Mount, Route
 from simulator import domain
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.merchantpro import InventoryChange, Product, apply_change
-from simulator.http import BodyTooLarge, is_json_type, json_response, media_type, read_body
-from simulator.sandboxes import Sandbox, UnknownSandbox
+from simulator.http import json_response
+from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop
 from simulator.store import merchantpro as products
 from simulator.store.merchantpro import Lookup
-from simulator.vendors.base import client_of, sandbox_of, settings_of, store_of
+from simulator.vendors.base import client_of, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.wire import decode_patch, render
 
@@ -40,7 +40,7 @@ async def inventory(request: Request) -> Response:
         if found is None:
             raise errors.NotFound()
         return json_response(render(found, shop.multi_warehouse))
-    change = decode_patch(await _json_body(request))
+    change = decode_patch(await vendor_body(request, errors.PayloadTooLarge, errors.BadRequest))
 
     def mutate(product: Product, change: InventoryChange = change) -> Product:
         return apply_change(product, change, shop.multi_warehouse)
@@ -63,10 +63,7 @@ async def unknown_path(request: Request) -> Response:
 
 
 def _resolve(request: Request) -> tuple[Sandbox, Shop]:
-    try:
-        sandbox = sandbox_of(request)
-    except UnknownSandbox as exc:
-        raise errors.NotFound(f"Resource not found: {exc}") from None
+    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
     shop = sandbox.scenario.shops.get(request.path_params["shop"])
     if shop is None:
         raise errors.NotFound(f"Resource not found: no shop named {request.path_params['shop']!r}")
@@ -89,17 +86,6 @@ def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
             return
     tracker.failed(key, now)
     raise errors.Unauthorized()
-
-
-async def _json_body(request: Request) -> bytes:
-    kind = media_type(request)
-    # A client that sends no Content-Type still gets its JSON read; a declared non-JSON type is refused.
-    if kind is not None and not is_json_type(kind):
-        raise errors.BadRequest(f"Content-Type must be application/json, got {kind!r}")
-    try:
-        return await read_body(request, settings_of(request).max_body_bytes)
-    except BodyTooLarge as exc:
-        raise errors.PayloadTooLarge(f"The request body is larger than {exc.limit} bytes") from None
 
 
 def routes() -> list[BaseRoute]:
