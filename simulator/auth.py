@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from dataclasses import dataclass, field
+
+import msgspec
 
 
 def parse_basic(header: str | None) -> tuple[str, str] | None:
@@ -27,17 +28,15 @@ def same_secret(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-@dataclass
-class _Record:
+class _Record(msgspec.Struct):
     failures: int = 0
     last_failure: float = 0.0
 
 
-@dataclass
-class FailureTracker:
+class FailureTracker(msgspec.Struct):
     """Counts consecutive authentication failures per (vendor, account, client) within one sandbox."""
 
-    records: dict[tuple[str, str, str], _Record] = field(default_factory=dict)
+    records: dict[tuple[str, str, str], _Record] = msgspec.field(default_factory=dict)
 
     def locked(self, key: tuple[str, str, str], limit: int, lockout: float, now: float) -> bool:
         record = self.records.get(key)

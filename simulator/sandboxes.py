@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from dataclasses import dataclass, field
 from functools import partial
+
+import msgspec
 
 from simulator.auth import FailureTracker
 from simulator.clock import Clock
@@ -33,13 +34,12 @@ class SandboxConflict(Exception):
     pass
 
 
-@dataclass
-class Sandbox:
+class Sandbox(msgspec.Struct):
     name: str
     scenario: LoadedScenario
     created_at: str
-    clock: Clock = field(default_factory=Clock)
-    auth_failures: FailureTracker = field(default_factory=FailureTracker)
+    clock: Clock = msgspec.field(default_factory=Clock)
+    auth_failures: FailureTracker = msgspec.field(default_factory=FailureTracker)
 
     @property
     def world(self) -> World:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+
+import msgspec
 
 from simulator.domain.currencies import ISO_4217
 from simulator.domain.errors import InvalidChange
@@ -24,8 +25,7 @@ MAX_COST_PRICE = Decimal(1_000_000_000)
 _DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class StockItem:
+class StockItem(msgspec.Struct, frozen=True):
     plugin: str
     stock_item_id: int
     product_id: int
@@ -63,8 +63,7 @@ class StockItem:
         return sku_key(self.sku, self.variant_sku, self.size_sku)
 
 
-@dataclass(frozen=True, slots=True)
-class StockLine:
+class StockLine(msgspec.Struct, frozen=True):
     """One entry of an update's ``products``: identifier as sent, and the values to set."""
 
     product: str
@@ -73,8 +72,7 @@ class StockLine:
     cost_currency: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StockFilter:
+class StockFilter(msgspec.Struct, frozen=True):
     """Get stock's filters. ``since`` pairs a timestamp field (created, modified, stock_modified) with a lower
     bound in ``TIME_FORMAT`` or its date part."""
 
@@ -86,8 +84,7 @@ class StockFilter:
     since: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Clamp:
+class Clamp(msgspec.Struct, frozen=True):
     """A quantity below the allocated stock, raised to it (Centra's "email notification" case)."""
 
     product: str
@@ -96,8 +93,7 @@ class Clamp:
     applied: int
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateOutcome:
+class UpdateOutcome(msgspec.Struct, frozen=True):
     changed: tuple[StockItem, ...]
     not_found: tuple[str, ...]
     bundles: tuple[str, ...]
@@ -199,19 +195,19 @@ def ship(item: StockItem, quantity: int, now: str) -> StockItem:
 
 
 def _set(item: StockItem, quantity: int, line: StockLine, now: str) -> StockItem:
-    updated = replace(item, physical=quantity)
+    updated = msgspec.structs.replace(item, physical=quantity)
     if line.cost_price is not None:
-        updated = replace(updated, cost_price=line.cost_price)
+        updated = msgspec.structs.replace(updated, cost_price=line.cost_price)
     if line.cost_currency is not None:
-        updated = replace(updated, cost_currency=line.cost_currency)
+        updated = msgspec.structs.replace(updated, cost_currency=line.cost_currency)
     if updated == item:
         return item  # the same values again: not a modification, timestamps stay
     stock_modified = now if updated.physical != item.physical else item.stock_modified
-    return replace(updated, modified=now, stock_modified=stock_modified)
+    return msgspec.structs.replace(updated, modified=now, stock_modified=stock_modified)
 
 
 def _stock(item: StockItem, physical: int, allocated: int, now: str) -> StockItem:
     assert 0 <= allocated <= physical <= MAX_QUANTITY
     if (physical, allocated) == (item.physical, item.allocated):
         return item
-    return replace(item, physical=physical, allocated=allocated, modified=now, stock_modified=now)
+    return msgspec.structs.replace(item, physical=physical, allocated=allocated, modified=now, stock_modified=now)

@@ -8,9 +8,10 @@ stop the others: the batch writes what passed and reports the rest, in request o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Literal
+
+import msgspec
 
 Precedence = Literal["first", "agree"]
 
@@ -27,15 +28,13 @@ class ItemError(IntEnum):
 _MESSAGES = {ItemError.FAILED_TO_SAVE: "Failed to save item", ItemError.VARIANT_NOT_FOUND: "Variant not found"}
 
 
-@dataclass(frozen=True, slots=True)
-class Levels:
+class Levels(msgspec.Struct, frozen=True):
     in_stock: int = 0
     demand: int = 0
     supply: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ItemChange:
+class ItemChange(msgspec.Struct, frozen=True):
     position: int
     variant_id: str | None = None
     barcode: str | None = None
@@ -45,17 +44,15 @@ class ItemChange:
     supply: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Catalog:
+class Catalog(msgspec.Struct, frozen=True):
     """The variants a batch's identifiers match: known variant ids, and barcode/code -> variant id."""
 
     ids: Set[str] = frozenset()
-    barcodes: Mapping[str, str] = field(default_factory=dict)
-    codes: Mapping[str, str] = field(default_factory=dict)
+    barcodes: Mapping[str, str] = msgspec.field(default_factory=dict)
+    codes: Mapping[str, str] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     writes: dict[str, Levels]  # variant id -> its record after the batch, for every variant the batch touched
     failures: list[tuple[int, ItemError]]  # (position in the request, why)
 

@@ -6,8 +6,9 @@ the queue's failure log and the others still apply. The rules here decide each v
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from simulator.domain.errors import DomainError
 from simulator.domain.stock import MAX_QUANTITY
@@ -28,8 +29,7 @@ class Rejected(DomainError):
     """One value cannot be applied; the message goes to the import queue's failure log."""
 
 
-@dataclass(frozen=True, slots=True)
-class StockValue:
+class StockValue(msgspec.Struct, frozen=True):
     location: str
     product: str
     variant: str | None

@@ -7,22 +7,20 @@ stock is their sum, so it can only be changed through them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import msgspec
 
 from simulator.domain.errors import InvalidChange
 from simulator.domain.money import gross_from_net, net_from_gross
 from simulator.domain.stock import QuantityChange, apply_quantity
 
 
-@dataclass(frozen=True, slots=True)
-class WarehouseStock:
+class WarehouseStock(msgspec.Struct, frozen=True):
     id: int
     name: str
     stock: int
 
 
-@dataclass(frozen=True, slots=True)
-class Product:
+class Product(msgspec.Struct, frozen=True):
     id: int
     sku: str
     ean: str | None
@@ -36,16 +34,14 @@ class Product:
     warehouses: tuple[WarehouseStock, ...]  # empty unless the shop has Multi Warehouse
 
 
-@dataclass(frozen=True, slots=True)
-class WarehouseChange:
+class WarehouseChange(msgspec.Struct, frozen=True):
     id: int | None
     name: str | None
     stock: QuantityChange
     position: int  # index in the request, for error messages
 
 
-@dataclass(frozen=True, slots=True)
-class InventoryChange:
+class InventoryChange(msgspec.Struct, frozen=True):
     inventory_enabled: bool | None = None
     stock: QuantityChange | None = None
     warehouses: tuple[WarehouseChange, ...] | None = None
@@ -58,7 +54,7 @@ class InventoryChange:
 def apply_change(product: Product, change: InventoryChange, multi_warehouse: bool) -> Product:
     updated = product
     if change.inventory_enabled is not None:
-        updated = replace(updated, inventory_enabled=change.inventory_enabled)
+        updated = msgspec.structs.replace(updated, inventory_enabled=change.inventory_enabled)
     if change.stock is not None:
         if multi_warehouse:
             raise InvalidChange(
@@ -66,7 +62,7 @@ def apply_change(product: Product, change: InventoryChange, multi_warehouse: boo
                 "stock cannot be changed directly while the Multi Warehouse application is installed; "
                 "change warehouses[].stock instead",
             )
-        updated = replace(updated, stock=apply_quantity(product.stock, change.stock, "stock"))
+        updated = msgspec.structs.replace(updated, stock=apply_quantity(product.stock, change.stock, "stock"))
     if change.warehouses is not None:
         if not multi_warehouse:
             raise InvalidChange("warehouses", "warehouses can only be changed when Multi Warehouse is installed")
@@ -83,7 +79,9 @@ def apply_change(product: Product, change: InventoryChange, multi_warehouse: boo
         "old_price",
     )
     assert net is not None and gross is not None  # a product always has both prices
-    return replace(updated, price_net=net, price_gross=gross, old_price_net=old_net, old_price_gross=old_gross)
+    return msgspec.structs.replace(
+        updated, price_net=net, price_gross=gross, old_price_net=old_net, old_price_gross=old_gross
+    )
 
 
 def _prices(
@@ -115,9 +113,9 @@ def _apply_warehouses(product: Product, changes: tuple[WarehouseChange, ...]) ->
             raise InvalidChange(at, f"{at} names warehouse {wid} a second time")
         touched.add(wid)
         current = stocks[wid]
-        stocks[wid] = replace(current, stock=apply_quantity(current.stock, change.stock, f"{at}.stock"))
+        stocks[wid] = msgspec.structs.replace(current, stock=apply_quantity(current.stock, change.stock, f"{at}.stock"))
     warehouses = tuple(stocks[w.id] for w in product.warehouses)
-    return replace(product, warehouses=warehouses, stock=sum(w.stock for w in warehouses))
+    return msgspec.structs.replace(product, warehouses=warehouses, stock=sum(w.stock for w in warehouses))
 
 
 def _resolve_warehouse(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from simulator.domain.errors import InvalidChange
 
@@ -10,13 +10,11 @@ from simulator.domain.errors import InvalidChange
 MAX_QUANTITY = 1_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class SetTo:
+class SetTo(msgspec.Struct, frozen=True):
     quantity: int
 
 
-@dataclass(frozen=True, slots=True)
-class AdjustBy:
+class AdjustBy(msgspec.Struct, frozen=True):
     delta: int
 
 

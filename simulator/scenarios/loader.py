@@ -7,7 +7,6 @@ line comes from the YAML node at the path (or its nearest ancestor when the path
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,7 @@ _NUMBER_FOR_TEXT = re.compile(r"^Expected `str( \| null)?`, got `(int|float)`$")
 _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 
-@dataclass(frozen=True, slots=True)
-class LocatedProblem:
+class LocatedProblem(msgspec.Struct, frozen=True):
     path: str
     message: str
     line: int | None = None

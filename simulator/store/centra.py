@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 import msgspec
@@ -15,7 +14,7 @@ from simulator.scenarios import centra as spec
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
 
-_ITEM_FIELDS = tuple(f.name for f in fields(StockItem))
+_ITEM_FIELDS = StockItem.__struct_fields__
 ITEMS = LayeredTable(
     "centra_item",
     key=_ITEM_FIELDS[:2],  # plugin, stock_item_id
@@ -33,8 +32,7 @@ CREATE INDEX IF NOT EXISTS centra_notification_sandbox ON centra_notification (s
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     items: list[StockItem]
     more: bool
 
@@ -239,7 +237,7 @@ def _seeded(plugin: str, i: spec.Item) -> StockItem:
 
 
 def _row(item: StockItem) -> tuple[Any, ...]:
-    return (*astuple(item), item.sku_key)
+    return (*msgspec.structs.astuple(item), item.sku_key)
 
 
 def _item(row: Sequence[Any]) -> StockItem:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
@@ -21,14 +20,12 @@ _payload = msgspec.json.Encoder()
 _values = msgspec.json.Decoder(list[tuple[str, str, str | None, int]])
 
 
-@dataclass(frozen=True, slots=True)
-class Now:
+class Now(msgspec.Struct, frozen=True):
     time: float  # the sandbox clock, seconds since the epoch
     iso: str
 
 
-@dataclass(frozen=True, slots=True)
-class Access:
+class Access(msgspec.Struct, frozen=True):
     """One authenticated request to an import queue ("every access is logged with client IP and timestamp")."""
 
     account: str
@@ -39,8 +36,7 @@ class Access:
     at: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Import:
+class _Import(msgspec.Struct, frozen=True):
     id: int
     account: Account
     catalog: dict[str, tuple[str, ...]]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass
 from typing import Any
+
+import msgspec
 
 EVENT_COLUMNS = "id, type, account, queue, import_id, location, product, variant, quantity, before, after, at"
 EVENT_KEYS = (
@@ -21,8 +22,7 @@ def event_json(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(EVENT_KEYS, row, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
-class EventFilter:
+class EventFilter(msgspec.Struct, frozen=True):
     account: str | None = None
     location: str | None = None
     product: str | None = None
@@ -42,7 +42,7 @@ def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[dict[
     if f.since_time is not None:
         where.append("time >= :since_time")
     sql = f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE {' AND '.join(where)} ORDER BY id LIMIT :limit"
-    return [event_json(r) for r in conn.execute(sql, {"sandbox": sandbox, **asdict(f)})]
+    return [event_json(r) for r in conn.execute(sql, {"sandbox": sandbox, **msgspec.structs.asdict(f)})]
 
 
 def event_exists(conn: sqlite3.Connection, sandbox: str, event_id: int) -> bool:

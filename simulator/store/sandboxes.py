@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import msgspec
 
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import centra, ilevel, kaching, merchantpro
@@ -35,8 +36,7 @@ class SandboxExists(Exception):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class SandboxRow:
+class SandboxRow(msgspec.Struct, frozen=True):
     name: str
     scenario: str
     created_at: str

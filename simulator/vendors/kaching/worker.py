@@ -13,9 +13,8 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from starlette.applications import Starlette
 
 from simulator import __version__
@@ -27,6 +26,9 @@ from simulator.store.connection import Store
 from simulator.store.kaching_queue import Now
 
 log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import httpx
+
 POLL_SECONDS = 0.02
 Outbox = asyncio.Queue[dict[str, Any]]
 
@@ -37,10 +39,10 @@ def now_of(sandbox: Sandbox) -> Now:
 
 
 class Runtime:
-    def __init__(self, store: Store, sandboxes: Sandboxes, client: httpx.AsyncClient) -> None:
+    def __init__(self, store: Store, sandboxes: Sandboxes) -> None:
         self.store = store
         self.sandboxes = sandboxes
-        self.client = client
+        self._client: httpx.AsyncClient | None = None  # made on the first webhook: httpx is slow to import
         self._wake = asyncio.Event()
         self._outboxes: dict[tuple[str, str, str], Outbox] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -138,8 +140,13 @@ class Runtime:
             return None
 
     async def _post(self, export: ExportQueue, event: dict[str, Any]) -> tuple[int | None, str | None]:
+        import httpx
+
+        if self._client is None:
+            # trust_env=False: webhook receivers are the integrator's own (often local) servers, not behind proxies.
+            self._client = httpx.AsyncClient(trust_env=False)
         try:
-            response = await self.client.post(
+            response = await self._client.post(
                 export.webhook_url,
                 json=event,
                 headers={"User-Agent": f"stock-api-simulator/{__version__}", "X-Export-Queue": export.id},
@@ -153,6 +160,8 @@ class Runtime:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
 
 
 async def _sleep(sandbox: Sandbox, seconds: float) -> None:
@@ -163,14 +172,12 @@ async def _sleep(sandbox: Sandbox, seconds: float) -> None:
 
 @contextlib.asynccontextmanager
 async def background(app: Starlette) -> AsyncIterator[None]:
-    # trust_env=False: webhook receivers are the integrator's own (often local) servers, not reached via proxies.
-    async with httpx.AsyncClient(trust_env=False) as client:
-        runtime = Runtime(app.state.store, app.state.sandboxes, client)
-        app.state.kaching = runtime
-        main = asyncio.get_running_loop().create_task(runtime.run())
-        try:
-            yield
-        finally:
-            main.cancel()
-            await asyncio.gather(main, return_exceptions=True)
-            await runtime.close()
+    runtime = Runtime(app.state.store, app.state.sandboxes)
+    app.state.kaching = runtime
+    main = asyncio.get_running_loop().create_task(runtime.run())
+    try:
+        yield
+    finally:
+        main.cancel()
+        await asyncio.gather(main, return_exceptions=True)
+        await runtime.close()
