@@ -9,9 +9,11 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
+from starlette.types import Receive, Scope, Send
 
 from simulator.config import Settings
 from simulator.control.routes import routes as control_routes
@@ -22,6 +24,7 @@ from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.store.connection import Store
 from simulator.store.sandboxes import ddl
+from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.vendors import VENDORS
 
 DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default.yaml"
@@ -41,7 +44,7 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         store = await Store.open(settings.db, ddl())
         try:
             app.state.store = store
-            app.state.sandboxes = await Sandboxes.start(store, loaded)
+            app.state.sandboxes = await Sandboxes.start(store, loaded, settings.journal_size)
             async with AsyncExitStack() as stack:
                 for vendor in VENDORS:
                     if vendor.background is not None:
@@ -63,10 +66,19 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         *vendor_routes,
     ]
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+    middleware = [Middleware(Toolkit, vendors={v.name: v for v in VENDORS})]
+    app = SimulatorApp(routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.settings = settings
     app.state.scenario = loaded
     return app
+
+
+class SimulatorApp(Starlette):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Starlette's error middleware wraps `send`; the toolkit needs the server's own to reach the socket
+        # (a fault that drops or resets the connection). See toolkit/sockets.py.
+        scope[RAW_SEND] = send
+        await super().__call__(scope, receive, send)
 
 
 async def _render(request: Request, exc: Exception) -> Response:

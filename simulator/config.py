@@ -18,6 +18,7 @@ class Settings:
     db: str | None = None  # None: in memory
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "info"
+    journal_size: int = 1000  # requests kept per sandbox; the oldest go first
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

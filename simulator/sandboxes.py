@@ -19,6 +19,9 @@ from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import sandboxes as rows
 from simulator.store.connection import Store
 from simulator.store.layered import World
+from simulator.toolkit.faults import FaultSet
+from simulator.toolkit.journal import Journal
+from simulator.toolkit.ratelimit import Buckets
 
 DEFAULT = "default"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -38,27 +41,44 @@ class Sandbox(msgspec.Struct):
     name: str
     scenario: LoadedScenario
     created_at: str
+    journal: Journal
     clock: Clock = msgspec.field(default_factory=Clock)
     auth_failures: FailureTracker = msgspec.field(default_factory=FailureTracker)
+    faults: FaultSet = msgspec.field(default_factory=FaultSet)
+    buckets: Buckets = msgspec.field(default_factory=Buckets)
+
+    def __post_init__(self) -> None:
+        self._install_scenario_faults()
 
     @property
     def world(self) -> World:
         return World(self.name, self.scenario.id)
 
     def forget_runtime_state(self) -> None:
+        """Back to how the scenario starts: real time, no failures counted, the scenario's own fault rules only."""
         self.auth_failures.clear()
+        self.clock.reset()
+        self.journal.clear()
+        self.buckets.clear()
+        self.faults.clear()
+        self._install_scenario_faults()
+
+    def _install_scenario_faults(self) -> None:
+        for rule in self.scenario.spec.faults:
+            self.faults.install(rule, self.clock.now(), source="scenario")
 
 
 class Sandboxes:
-    def __init__(self, store: Store, scenario: LoadedScenario) -> None:
+    def __init__(self, store: Store, scenario: LoadedScenario, journal_size: int = 1000) -> None:
         self.store = store
         self.scenario = scenario  # the server's loaded scenario: new sandboxes use it unless given another
+        self.journal_size = journal_size
         self._by_name: dict[str, Sandbox] = {}
 
     @classmethod
-    async def start(cls, store: Store, scenario: LoadedScenario) -> Sandboxes:
+    async def start(cls, store: Store, scenario: LoadedScenario, journal_size: int = 1000) -> Sandboxes:
         """Seed the scenario (unless the --db file already holds it), then load every stored sandbox."""
-        manager = cls(store, scenario)
+        manager = cls(store, scenario, journal_size)
         await store.run_in_thread(partial(_prepare_default, scenario))
         stored = await store.run(rows.stored_scenarios)
         scenarios = {scenario.id: scenario}
@@ -66,8 +86,11 @@ class Sandboxes:
             if sid not in scenarios:
                 scenarios[sid] = LoadedScenario.from_json(doc, source)
         for row in await store.run(rows.list_sandboxes):
-            manager._by_name[row.name] = Sandbox(row.name, scenarios[row.scenario], row.created_at)
+            manager._by_name[row.name] = manager._sandbox(row.name, scenarios[row.scenario], row.created_at)
         return manager
+
+    def _sandbox(self, name: str, scenario: LoadedScenario, created_at: str) -> Sandbox:
+        return Sandbox(name, scenario, created_at, Journal(self.journal_size))
 
     def get(self, name: str) -> Sandbox:
         try:
@@ -94,7 +117,7 @@ class Sandboxes:
             row = await self.store.run_in_thread(work)
         except rows.SandboxExists:
             raise SandboxConflict(f"a sandbox named {name!r} already exists") from None
-        sandbox = Sandbox(name, scenario, row.created_at)
+        sandbox = self._sandbox(name, scenario, row.created_at)
         self._by_name[name] = sandbox
         return sandbox
 

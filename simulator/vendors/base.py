@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from simulator.config import Settings
@@ -45,6 +46,11 @@ class Vendor:
     accounts: Callable[[LoadedScenario], list[ApiAccount]]
     # A store function: the sandbox's stock per account, for GET /_sim/state.
     state: Callable[[sqlite3.Connection, World, LoadedScenario, int], dict[str, Any]]
+    # The vendor's own error body for a status, as faults and rate limits answer: (status, message, headers).
+    error_response: Callable[[int, str, dict[str, str]], Response]
+    # Where a request names its account: a query parameter (Ka-ching's `account`), else the path segment after
+    # the vendor's name (/merchantpro/<shop>).
+    account_query: str | None = None
     # Vendor-specific control endpoints, mounted at /_sim/<name>/ (e.g. queue logs, forced failures).
     control_routes: Sequence[BaseRoute] = ()
     # Work that runs beside the server (e.g. an asynchronous import queue): entered on startup, exited on

@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import centra as items
 from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.centra import errors
 from simulator.vendors.centra.control import routes as control_routes
 from simulator.vendors.centra.routes import routes
 
@@ -23,4 +24,11 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
     ]
 
 
-VENDOR = Vendor(name="centra", routes=routes(), accounts=accounts, state=items.state, control_routes=control_routes())
+VENDOR = Vendor(
+    name="centra",
+    routes=routes(),
+    accounts=accounts,
+    state=items.state,
+    error_response=errors.error_response,
+    control_routes=control_routes(),
+)

@@ -30,6 +30,10 @@ def respond(
     return json_response(content, status_code, headers)
 
 
+def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
+    return respond({"status": "no", "msg": message}, False, status, headers)
+
+
 class CentraError(SimulatorError):
     status_code = 200
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import ilevel as stock
 from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.ilevel import errors
 from simulator.vendors.ilevel.control import control_routes
 from simulator.vendors.ilevel.routes import routes
 
@@ -24,4 +25,11 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
     ]
 
 
-VENDOR = Vendor(name="ilevel", routes=routes(), accounts=accounts, state=stock.state, control_routes=control_routes())
+VENDOR = Vendor(
+    name="ilevel",
+    routes=routes(),
+    accounts=accounts,
+    state=stock.state,
+    error_response=errors.error_response,
+    control_routes=control_routes(),
+)

@@ -52,6 +52,10 @@ class IlevelError(SimulatorError):
         return json_response(self.body(), self.status_code, self.headers)
 
 
+def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
+    return json_response({"allPassed": False, "error": message, "results": []}, status, headers)
+
+
 class MissingBatchStock(IlevelError):
     code = 12001
     text = "Missing mandatory property, 'batchStock'"

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
 from simulator.vendors.kaching.routes import routes
 from simulator.vendors.kaching.worker import background
@@ -37,6 +38,8 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=stock.state,
+    error_response=errors.error_response,
+    account_query="account",
     control_routes=control_routes(),
     background=background,
 )

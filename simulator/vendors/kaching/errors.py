@@ -41,6 +41,10 @@ class KachingError(SimulatorError):
         return json_response(self.body(), self.status_code, self.headers)
 
 
+def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
+    return json_response({"status": "ERROR", "message": message}, status, headers)
+
+
 class BadRequest(KachingError):
     status_code = 400
 

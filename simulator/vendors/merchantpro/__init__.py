@@ -5,6 +5,7 @@ from __future__ import annotations
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import merchantpro as products
 from simulator.vendors.base import ApiAccount, Vendor
+from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.routes import routes
 
 
@@ -22,4 +23,6 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
     ]
 
 
-VENDOR = Vendor(name="merchantpro", routes=routes(), accounts=accounts, state=products.state)
+VENDOR = Vendor(
+    name="merchantpro", routes=routes(), accounts=accounts, state=products.state, error_response=errors.error_response
+)

@@ -44,6 +44,10 @@ class MerchantProError(SimulatorError):
         return json_response(self.body(), self.status_code, self.headers)
 
 
+def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
+    return json_response({"error": {"code": status, "message": message}}, status, headers)
+
+
 class BadRequest(MerchantProError):
     status_code = 400
 

@@ -1,0 +1,154 @@
+"""Which faults a request meets: per sandbox, rules in order, each counting the calls it matches.
+
+Latency rules add up and let later rules speak; ``fail_items`` rules collect items; the first other rule that fires
+decides the request's fate. Every random draw comes from the rule's own seeded generator, one draw per matching
+call, so the same sequence of requests meets the same faults.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import random
+
+import msgspec
+
+from simulator.toolkit.rules import Action, FailItems, FaultRule, Latency, Match, When
+
+
+class Facts(msgspec.Struct, frozen=True):
+    """What a rule can match on, taken from one request."""
+
+    vendor: str
+    account: str | None
+    method: str
+    path: str  # below the account's base URL
+    items: frozenset[str]
+
+
+class Installed:
+    def __init__(self, rule: FaultRule, rule_id: str, installed_at: float, source: str) -> None:
+        self.rule = rule
+        self.id = rule_id
+        self.installed_at = installed_at
+        self.source = source  # "scenario" or "runtime"
+        self.calls = 0
+        self.fired = 0
+        self._rng = random.Random(rule.when.seed)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "calls": self.calls,
+            "fired": self.fired,
+            "rule": msgspec.to_builtins(self.rule),
+        }
+
+    def action_for(self, now: float) -> Action | None:
+        """Count one matching call; the action it gets, if the rule fires on it."""
+        self.calls += 1
+        n = self.calls
+        if self.rule.timeline is not None:
+            end = 0
+            for step in self.rule.timeline:
+                end += step.calls
+                if n <= end:
+                    return step.action
+            return None
+        return self.rule.action if _fires(self.rule.when, n, now - self.installed_at, self._rng) else None
+
+    def latency(self, action: Latency) -> float:
+        if action.fixed is not None:
+            return action.fixed
+        if action.uniform is not None:
+            return self._rng.uniform(*action.uniform)
+        assert action.median is not None
+        return action.median * math.exp(action.sigma * self._rng.gauss(0.0, 1.0))
+
+
+def _fires(when: When, n: int, age: float, rng: random.Random) -> bool:
+    # Draw first, whatever the other conditions say, so the sequence depends only on the calls matched.
+    draw = rng.random() if when.probability is not None else 0.0
+    if when.probability is not None and draw >= when.probability:
+        return False
+    if when.nth is not None and n != when.nth:
+        return False
+    if when.every is not None and n % when.every:
+        return False
+    if when.first is not None and n > when.first:
+        return False
+    if when.after is not None and n <= when.after:
+        return False
+    window = when.window
+    return window is None or (window.start <= age and (window.end is None or age < window.end))
+
+
+def matches(match: Match, facts: Facts) -> bool:
+    if match.vendor is not None and match.vendor != facts.vendor:
+        return False
+    if match.account is not None and match.account != facts.account:
+        return False
+    if match.method is not None:
+        methods = [match.method] if isinstance(match.method, str) else match.method
+        if facts.method not in methods:
+            return False
+    if match.path is not None and not fnmatch.fnmatchcase(facts.path, match.path):
+        return False
+    return match.item is None or match.item in facts.items
+
+
+class Decision(msgspec.Struct):
+    latency: float = 0.0
+    action: Action | None = None
+    phase: str = "before"
+    rule_id: str | None = None
+    fail_items: frozenset[str] = frozenset()
+    fired: list[str] = msgspec.field(default_factory=list)
+
+
+class FaultSet:
+    def __init__(self) -> None:
+        self.rules: list[Installed] = []
+        self._next = 1
+
+    def install(self, rule: FaultRule, now: float, source: str = "runtime") -> Installed:
+        rule_id = rule.id or f"rule-{self._next}"
+        self._next += 1
+        installed = Installed(rule, rule_id, now, source)
+        self.rules.append(installed)
+        return installed
+
+    def ids(self) -> set[str]:
+        return {r.id for r in self.rules}
+
+    def remove(self, rule_id: str) -> bool:
+        kept = [r for r in self.rules if r.id != rule_id]
+        removed = len(kept) != len(self.rules)
+        self.rules = kept
+        return removed
+
+    def clear(self) -> None:
+        self.rules = []
+        self._next = 1
+
+    def decide(self, facts: Facts, now: float) -> Decision:
+        decision = Decision()
+        failing: set[str] = set()
+        for installed in self.rules:
+            if not matches(installed.rule.match, facts):
+                continue
+            action = installed.action_for(now)
+            if action is None:
+                continue
+            installed.fired += 1
+            decision.fired.append(installed.id)
+            if isinstance(action, Latency):
+                decision.latency += installed.latency(action)
+            elif isinstance(action, FailItems):
+                failing.update(action.items)
+            else:
+                decision.action, decision.phase, decision.rule_id = action, installed.rule.phase, installed.id
+                break
+        decision.fail_items = frozenset(failing)
+        return decision

@@ -1,0 +1,142 @@
+"""The request journal: every vendor request and response of a sandbox, bounded, credentials masked; and
+verification of what a client sent against expectations."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+from typing import Any
+
+import msgspec
+
+from simulator.toolkit.rules import Expectation
+
+MASK = "****"
+# Headers that carry credentials; the Basic scheme name is kept so a reader sees which kind was sent.
+SECRET_HEADERS = {"authorization", "api-authorization", "proxy-authorization", "cookie", "x-api-key"}
+SECRET_QUERY = {"apikey", "api_key", "token", "password"}
+
+
+class Entry(msgspec.Struct, kw_only=True):
+    id: int
+    time: str
+    vendor: str
+    account: str | None
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: str | None
+    body_truncated: bool = False
+    status: int | None = None
+    response_body: str | None = None
+    response_truncated: bool = False
+    latency_ms: float = 0.0
+    outcome: str = "response"  # or dropped, reset, hung, truncated
+    fault: str | None = None  # the rule that decided the request's fate
+    faults_fired: list[str] = msgspec.field(default_factory=list)
+
+
+def mask_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name_b, value_b in raw:
+        name, value = name_b.decode("latin-1").lower(), value_b.decode("latin-1")
+        if name in SECRET_HEADERS:
+            scheme, sep, _ = value.partition(" ")
+            value = f"{scheme} {MASK}" if sep and scheme.lower() in ("basic", "bearer") else MASK
+        headers[name] = value
+    return headers
+
+
+def mask_query(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    return {k: (MASK if k.lower() in SECRET_QUERY else v) for k, v in pairs}
+
+
+def text(body: bytes, limit: int) -> tuple[str, bool]:
+    return body[:limit].decode("utf-8", "replace"), len(body) > limit
+
+
+class Journal:
+    def __init__(self, size: int) -> None:
+        self._entries: deque[Entry] = deque(maxlen=size)
+        self._next = 1
+
+    def new_id(self) -> int:
+        self._next += 1
+        return self._next - 1
+
+    def add(self, entry: Entry) -> None:
+        self._entries.append(entry)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+
+def selects(
+    e: Entry,
+    vendor: str | None = None,
+    account: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+    body_contains: str | None = None,
+    fault: bool | None = None,
+) -> bool:
+    return (
+        (vendor is None or e.vendor == vendor)
+        and (account is None or e.account == account)
+        and (method is None or e.method == method)
+        and (path is None or fnmatch.fnmatchcase(e.path, path))
+        and (status is None or e.status == status)
+        and (body_contains is None or (e.body is not None and body_contains in e.body))
+        and (fault is None or (e.fault is not None) == fault)
+    )
+
+
+def verify(entries: list[Entry], expectations: list[Expectation]) -> tuple[bool, list[dict[str, Any]]]:
+    results = []
+    all_ok = True
+    for i, x in enumerate(expectations):
+        found = [
+            e for e in entries if selects(e, x.vendor, x.account, x.method, x.path, x.status, x.body_contains, x.fault)
+        ]
+        n = len(found)
+        if x.exactly is not None:
+            ok, wanted = n == x.exactly, f"exactly {x.exactly}"
+        elif x.at_least is None and x.at_most is None:
+            ok, wanted = n >= 1, "at least 1"
+        else:
+            low, high = x.at_least or 0, x.at_most
+            ok = n >= low and (high is None or n <= high)
+            wanted = " and ".join(
+                w
+                for w in (
+                    f"at least {x.at_least}" if x.at_least is not None else "",
+                    f"at most {x.at_most}" if x.at_most is not None else "",
+                )
+                if w
+            )
+        all_ok &= ok
+        criteria = msgspec.to_builtins(x)
+        for key in ("exactly", "at_least", "at_most"):
+            criteria.pop(key, None)
+        summary = ", ".join(f"{k}={v!r}" for k, v in criteria.items()) or "any request"
+        results.append(
+            {
+                "index": i,
+                "ok": ok,
+                "expected": wanted,
+                "found": n,
+                "explanation": f"expectation {i} ({summary}): expected {wanted} matching request(s), found {n}"
+                + (
+                    ""
+                    if ok
+                    else "; matching: "
+                    + (", ".join(f"#{e.id} {e.method} {e.path} -> {e.status}" for e in found[:10]) or "none")
+                ),
+            }
+        )
+    return all_ok, results

@@ -1,0 +1,326 @@
+"""The toolkit in front of every vendor's routes: journal, rate limits and faults, the same for every vendor.
+
+A vendor request is located (sandbox, vendor, account, path below the account's base), its body buffered (up to
+the body cap) so rules can match on the items it names, then: rate limit, faults decided before the request,
+the vendor's own handling, faults applied after it ("lost response"), and a journal entry for all of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qsl
+
+import msgspec
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
+from simulator.toolkit import sockets
+from simulator.toolkit.faults import Decision, Facts
+from simulator.toolkit.journal import Entry, mask_headers, mask_query, text
+from simulator.toolkit.ratelimit import limit_for
+from simulator.toolkit.rules import (
+    Action,
+    Drop,
+    Empty,
+    Hang,
+    Malformed,
+    RateLimited,
+    Reset,
+    Respond,
+    Truncate,
+)
+from simulator.vendors.base import Vendor
+
+RAW_SEND = "stocksim.raw_send"
+FAIL_ITEMS = "stocksim.fail_items"
+JOURNAL_BODY_BYTES = 64 * 1024
+MAX_ITEMS = 100_000
+
+
+class ConnectionDropped(Exception):
+    """Raised in process, where there is no socket to close, for drop, reset and hang faults."""
+
+
+class Toolkit:
+    def __init__(self, app: ASGIApp, vendors: Mapping[str, Vendor]) -> None:
+        self.app = app
+        self.vendors = vendors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        located = self._locate(scope) if scope["type"] == "http" else None
+        if located is None:
+            await self.app(scope, receive, send)
+            return
+        name, vendor, account, path = located
+        try:
+            sandbox: Sandbox = scope["app"].state.sandboxes.get(name)
+        except UnknownSandbox:
+            await self.app(scope, receive, send)  # the vendor answers with its own 404
+            return
+        limit: int = scope["app"].state.settings.max_body_bytes
+        await Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit).run()
+
+    def _locate(self, scope: Scope) -> tuple[str, Vendor, str | None, str] | None:
+        parts = scope["path"].split("/")
+        sandbox = DEFAULT
+        if len(parts) > 3 and parts[1] == "sandboxes":
+            sandbox, parts = parts[2], [""] + parts[3:]
+        vendor = self.vendors.get(parts[1]) if len(parts) > 1 else None
+        if vendor is None:
+            return None
+        if vendor.account_query is not None:
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            return sandbox, vendor, query.get(vendor.account_query), "/" + "/".join(parts[2:])
+        account = parts[2] if len(parts) > 2 else None
+        return sandbox, vendor, account, "/" + "/".join(parts[3:])
+
+
+class Exchange:
+    """One vendor request on its way through the toolkit.
+
+    The body is not read ahead of the vendor (vendors refuse bad credentials before reading it); the journal
+    records it as it is read. Only a rule that matches on items, or an answer that skips the vendor, reads it here.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        sandbox: Sandbox,
+        vendor: Vendor,
+        account: str | None,
+        path: str,
+        limit: int,
+    ) -> None:
+        self.app, self.scope, self.send = app, scope, send
+        self.sandbox, self.vendor, self.account, self.path, self.limit = sandbox, vendor, account, path, limit
+        self._upstream = receive
+        self._replay: list[Message] = []
+        self.request_chunks: list[bytes] = []
+        self.request_size = 0
+        self.body_done = False
+        self.status: int | None = None
+        self.response_chunks: list[bytes] = []
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        self.entry = Entry(
+            id=sandbox.journal.new_id(),
+            time=sandbox.clock.iso(),
+            vendor=vendor.name,
+            account=account,
+            method=scope["method"],
+            path=path,
+            query=mask_query(query),
+            headers=mask_headers(scope["headers"]),
+            body=None,
+        )
+
+    async def receive(self) -> Message:
+        message = self._replay.pop(0) if self._replay else await self._upstream()
+        if message["type"] == "http.request":
+            chunk = message.get("body", b"")
+            if self.request_size < JOURNAL_BODY_BYTES:
+                self.request_chunks.append(chunk)
+            self.request_size += len(chunk)
+            self.body_done = not message.get("more_body", False)
+        return message
+
+    async def read_body(self) -> bytes:
+        """Read the body (up to the cap) ahead of the vendor, keeping the messages for the vendor to read again."""
+        while not self.body_done and self.request_size <= self.limit:
+            message = await self.receive()
+            self._replay.append(message)
+            if message["type"] != "http.request":
+                break
+        return b"".join(self.request_chunks)
+
+    async def run(self) -> None:
+        started = time.perf_counter()
+        try:
+            await self._handle()
+        finally:
+            if self.request_size:
+                body = b"".join(self.request_chunks)
+                self.entry.body, self.entry.body_truncated = text(body, JOURNAL_BODY_BYTES)
+                self.entry.body_truncated |= self.request_size > JOURNAL_BODY_BYTES
+            self.entry.status = self.status
+            response = b"".join(self.response_chunks)
+            self.entry.response_body, self.entry.response_truncated = text(response, JOURNAL_BODY_BYTES)
+            self.entry.latency_ms = round((time.perf_counter() - started) * 1000, 3)
+            self.sandbox.journal.add(self.entry)
+
+    async def _handle(self) -> None:
+        retry_after = self._rate_limited()
+        if retry_after is not None:
+            self.entry.fault = "rate-limit"
+            await self.read_body()  # for the journal: the vendor will not read it
+            await self._respond(self.vendor.error_response(429, "Too many requests", {"Retry-After": str(retry_after)}))
+            return
+        decision = await self._decide()
+        self.entry.faults_fired = decision.fired
+        if decision.latency:
+            await asyncio.sleep(decision.latency)
+        if decision.fail_items:
+            self.scope[FAIL_ITEMS] = decision.fail_items
+        if decision.action is None:
+            await self.app(self.scope, self.receive, self._recording_send)
+            return
+        self.entry.fault = decision.rule_id
+        if decision.phase == "after":
+            # The lost response: the request is applied, then what the client gets is spoiled.
+            captured = _Captured()
+            await self.app(self.scope, self.receive, captured.send)
+            await self._act(decision.action, captured)
+        else:
+            await self.read_body()
+            await self._act(decision.action, None)
+
+    def _rate_limited(self) -> int | None:
+        limit = limit_for(self.sandbox.scenario.spec.rate_limits, self.vendor.name, self.account)
+        if limit is None:
+            return None
+        headers = dict(self.scope["headers"])
+        query = dict(parse_qsl(self.scope.get("query_string", b"").decode("latin-1")))
+        credential = "\0".join(
+            [
+                headers.get(b"authorization", b"").decode("latin-1"),
+                headers.get(b"api-authorization", b"").decode("latin-1"),
+                query.get("apikey", ""),
+            ]
+        )
+        return self.sandbox.buckets.take(limit, self.account, credential, self.sandbox.clock.now())
+
+    async def _decide(self) -> Decision:
+        rules = self.sandbox.faults.rules
+        if not rules:
+            return Decision()
+        wants_items = any(r.rule.match.item is not None for r in rules)
+        items = _items(self.path, await self.read_body() if wants_items else b"")
+        facts = Facts(self.vendor.name, self.account, self.scope["method"], self.path, items)
+        return self.sandbox.faults.decide(facts, self.sandbox.clock.now())
+
+    async def _recording_send(self, message: Message) -> None:
+        self._record(message)
+        await self.send(message)
+
+    def _record(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        elif message["type"] == "http.response.body" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES:
+            self.response_chunks.append(message.get("body", b""))
+
+    async def _respond(self, response: Response) -> None:
+        await response(self.scope, self.receive, self._recording_send)
+
+    async def _act(self, action: Action, captured: _Captured | None) -> None:
+        if isinstance(action, Respond):
+            phrase = action.message or HTTPStatus(action.status).phrase
+            headers = {"Retry-After": str(action.retry_after)} if action.retry_after is not None else {}
+            await self._respond(self.vendor.error_response(action.status, phrase, headers))
+        elif isinstance(action, RateLimited):
+            headers = {"Retry-After": str(action.retry_after)}
+            await self._respond(self.vendor.error_response(429, "Too many requests", headers))
+        elif isinstance(action, Drop | Reset):
+            await self._close(reset=isinstance(action, Reset))
+        elif isinstance(action, Empty):
+            await self._raw(action.status, [(b"content-type", b"application/json")], b"")
+        elif isinstance(action, Malformed):
+            body = captured.body if captured and captured.body else b'{"status": "ok", "message": "Servi'
+            await self._raw(action.status, [(b"content-type", b"application/json")], body[: max(1, len(body) // 2)])
+        elif isinstance(action, Truncate):
+            await self._truncate(action, captured)
+        elif isinstance(action, Hang):
+            await self._hang(action.seconds)
+
+    async def _raw(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        headers = [*headers, (b"content-length", str(len(body)).encode())]
+        await self._recording_send({"type": "http.response.start", "status": status, "headers": headers})
+        await self._recording_send({"type": "http.response.body", "body": body, "more_body": False})
+
+    async def _truncate(self, action: Truncate, captured: _Captured | None) -> None:
+        if captured is not None:
+            status, body = captured.status or 200, captured.body
+            headers = [(k, v) for k, v in captured.headers if k.lower() != b"content-length"]
+        else:
+            response = self.vendor.error_response(503, "Service Unavailable", {})
+            status, body = 503, bytes(response.body)
+            headers = [(k, v) for k, v in response.raw_headers if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self._recording_send({"type": "http.response.start", "status": status, "headers": headers})
+        await self._recording_send(
+            {"type": "http.response.body", "body": body[: int(len(body) * action.fraction)], "more_body": True}
+        )
+        self.entry.outcome = "truncated"
+        await self._close(reset=False, outcome="truncated")
+
+    async def _close(self, *, reset: bool, outcome: str | None = None) -> None:
+        self.entry.outcome = outcome or ("reset" if reset else "dropped")
+        if not sockets.close(self.scope.get(RAW_SEND), reset=reset):
+            raise ConnectionDropped(f"fault: connection {self.entry.outcome} (in process, no socket to close)")
+        await _until_disconnected(self.receive, timeout=5)
+
+    async def _hang(self, seconds: float) -> None:
+        self.entry.outcome = "hung"
+        if sockets.transport_of(self.scope.get(RAW_SEND)) is None:
+            raise ConnectionDropped("fault: hang (in process, no socket to hold open)")
+        if await _until_disconnected(self.receive, timeout=seconds):
+            return
+        await self._close(reset=False, outcome="hung")
+
+
+class _Captured:
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers: list[tuple[bytes, bytes]] = []
+        self.chunks: list[bytes] = []
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            self.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            self.chunks.append(message.get("body", b""))
+
+
+async def _until_disconnected(receive: Receive, timeout: float) -> bool:
+    try:
+        async with asyncio.timeout(timeout):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+    except TimeoutError:
+        return False
+    return True
+
+
+def _items(path: str, body: bytes) -> frozenset[str]:
+    found = {segment for segment in path.split("/") if segment}
+    if body:
+        try:
+            data = msgspec.json.decode(body)
+        except msgspec.DecodeError:
+            data = None
+        _walk(data, found)
+    return frozenset(found)
+
+
+def _walk(data: Any, found: set[str]) -> None:
+    stack = [data]
+    while stack and len(found) < MAX_ITEMS:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            found.update(k for k in value if isinstance(k, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
