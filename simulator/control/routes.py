@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
+from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type
 from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
@@ -177,4 +178,5 @@ def routes() -> list[BaseRoute]:
         Route("/sandboxes", sandboxes_create, methods=["POST"]),
         Route("/sandboxes/{name}", sandbox_item, methods=["GET", "DELETE"]),
         Route("/sandboxes/{name}/reset", sandbox_reset, methods=["POST"]),
+        *toolkit_routes(),
     ]

@@ -74,14 +74,15 @@ def load_data(data: Any, source: str, marks: Marks | None = None) -> LoadedScena
     try:
         spec = msgspec.convert(data, Scenario)
     except msgspec.ValidationError as exc:
-        raise ScenarioError(source, [_locate(_split(str(exc), data), marks)]) from exc
+        raise ScenarioError(source, [_locate(split_error(str(exc)), marks)]) from exc
     problems = check(spec)
     if problems:
         raise ScenarioError(source, [_locate((p.path, p.message), marks) for p in problems])
     return LoadedScenario.build(spec, source)
 
 
-def _split(error: str, data: Any) -> tuple[str, str]:
+def split_error(error: str) -> tuple[str, str]:
+    """A msgspec validation message -> (JSON path, what was wrong there)."""
     match = _AT.match(error)
     if not match:
         return "$", error

@@ -47,10 +47,16 @@ def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
 
 
 def update_stock(
-    conn: sqlite3.Connection, world: World, plugin: str, lines: Sequence[StockLine], now: str
+    conn: sqlite3.Connection,
+    world: World,
+    plugin: str,
+    lines: Sequence[StockLine],
+    now: str,
+    forced: frozenset[str] = frozenset(),
 ) -> UpdateOutcome:
-    """One stock update, read-modify-write inside the caller's transaction; clamps become notifications."""
-    found = _by_identifier(conn, world, plugin, {line.product for line in lines})
+    """One stock update, read-modify-write inside the caller's transaction; clamps become notifications.
+    Products in ``forced`` (a fault rule's fail_items) are treated as not found."""
+    found = _by_identifier(conn, world, plugin, {line.product for line in lines} - forced)
     outcome = apply_update(found, lines, now)
     ITEMS.put_many(conn, world, (_row(item) for item in outcome.changed))
     _notify(conn, world, plugin, now, outcome.clamps)

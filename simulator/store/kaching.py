@@ -22,7 +22,7 @@ DDL = """
 CREATE TABLE IF NOT EXISTS kc_import (
     id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
     kind TEXT NOT NULL, payload BLOB NOT NULL, size INTEGER NOT NULL, received REAL NOT NULL, due REAL NOT NULL,
-    applied REAL
+    applied REAL, forced BLOB
 );
 CREATE INDEX IF NOT EXISTS kc_import_pending ON kc_import (sandbox, applied, id);
 CREATE TABLE IF NOT EXISTS kc_log (

@@ -18,6 +18,7 @@ from simulator.store.layered import World
 
 _payload = msgspec.json.Encoder()
 _values = msgspec.json.Decoder(list[tuple[str, str, str | None, int]])
+_forced = msgspec.json.Decoder(list[str])
 
 
 class Now(msgspec.Struct, frozen=True):
@@ -42,6 +43,7 @@ class _Import(msgspec.Struct, frozen=True):
     catalog: dict[str, tuple[str, ...]]
     queue: str
     kind: Kind
+    forced: frozenset[str] = frozenset()  # a fault rule's fail_items: these values go to the failure log
 
 
 def record_access(conn: sqlite3.Connection, world: World, access: Access) -> None:
@@ -59,6 +61,7 @@ def enqueue(
     kind: Kind,
     values: list[StockValue],
     now: float,
+    forced: frozenset[str] = frozenset(),
 ) -> int:
     """Accept an import: it is applied once the account's delay has passed, never before an earlier one."""
     last = conn.execute(
@@ -68,9 +71,19 @@ def enqueue(
     due = max(now + account.processing_delay, last or 0.0)
     payload = _payload.encode([(v.location, v.product, v.variant, v.value) for v in values])
     cursor = conn.execute(
-        "INSERT INTO kc_import (sandbox, account, queue, kind, payload, size, received, due) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (world.sandbox, account.id, queue, kind, payload, len(values), now, due),
+        "INSERT INTO kc_import (sandbox, account, queue, kind, payload, size, received, due, forced) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            world.sandbox,
+            account.id,
+            queue,
+            kind,
+            payload,
+            len(values),
+            now,
+            due,
+            _payload.encode(sorted(forced)) if forced else None,
+        ),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -85,19 +98,20 @@ def pending_sandboxes(conn: sqlite3.Connection) -> list[tuple[str, float]]:
 def apply_due(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now) -> list[dict[str, Any]]:
     """Apply every import that is due, in the order received per queue; returns the stock events made."""
     pending = conn.execute(
-        "SELECT id, account, queue, kind, payload, due FROM kc_import "
+        "SELECT id, account, queue, kind, payload, due, forced FROM kc_import "
         "WHERE sandbox = ? AND applied IS NULL ORDER BY id",
         (world.sandbox,),
     ).fetchall()
     blocked: set[tuple[str, str]] = set()
     first_event: int | None = None
-    for import_id, account_id, queue, kind, payload, due in pending:
+    for import_id, account_id, queue, kind, payload, due, forced in pending:
         if (account_id, queue) in blocked or due > now.time:
             blocked.add((account_id, queue))  # a later import on this queue must wait for this one
             continue
         account = scenario.kaching_accounts.get(account_id)
         if account is not None:
-            job = _Import(import_id, account, scenario.kaching_catalogs[account_id], queue, kind)
+            failing = frozenset(_forced.decode(forced)) if forced else frozenset()
+            job = _Import(import_id, account, scenario.kaching_catalogs[account_id], queue, kind, failing)
             for location, product, variant, value in _values.decode(payload):
                 event_id = _apply_value(conn, world, job, StockValue(location, product, variant, value), now)
                 first_event = first_event or event_id
@@ -114,6 +128,8 @@ def _apply_value(conn: sqlite3.Connection, world: World, job: _Import, value: St
     """Apply one value and log it; returns the id of the stock event it made (None when it failed)."""
     account = job.account.id
     try:
+        if value.product in job.forced or (value.variant is not None and value.variant in job.forced):
+            raise Rejected("Internal error: the stock value could not be imported (forced by a fault rule)")
         rules.check_keys(value)
         records = product_stock(conn, world, account, value.location, value.product)
         rules.check_shape(value, job.catalog.get(value.product), ("" in records) if records else None)

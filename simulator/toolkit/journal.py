@@ -19,7 +19,7 @@ SECRET_QUERY = {"apikey", "api_key", "token", "password"}
 
 class Entry(msgspec.Struct, kw_only=True):
     id: int
-    time: str
+    at: float  # the sandbox clock's epoch seconds (rendered as ISO `time` when read)
     vendor: str
     account: str | None
     method: str

@@ -34,10 +34,9 @@ from simulator.toolkit.rules import (
     Respond,
     Truncate,
 )
-from simulator.vendors.base import Vendor
+from simulator.vendors.base import FAIL_ITEMS, Vendor
 
 RAW_SEND = "stocksim.raw_send"
-FAIL_ITEMS = "stocksim.fail_items"
 JOURNAL_BODY_BYTES = 64 * 1024
 MAX_ITEMS = 100_000
 
@@ -108,10 +107,14 @@ class Exchange:
         self.body_done = False
         self.status: int | None = None
         self.response_chunks: list[bytes] = []
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        query = (
+            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+            if scope.get("query_string")
+            else []
+        )
         self.entry = Entry(
             id=sandbox.journal.new_id(),
-            time=sandbox.clock.iso(),
+            at=sandbox.clock.now(),
             vendor=vendor.name,
             account=account,
             method=scope["method"],

@@ -58,6 +58,16 @@ class Vendor:
     background: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None
 
 
+# Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.
+FAIL_ITEMS = "stocksim.fail_items"
+
+
+def forced_failures(request: Request) -> frozenset[str]:
+    """Items a fault rule wants this request to fail (i.LEVEL 12051, Centra productsNotFound, Ka-ching's log)."""
+    items: frozenset[str] = request.scope.get(FAIL_ITEMS, frozenset())
+    return items
+
+
 def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError]) -> Sandbox:
     """The addressed sandbox; an unknown one is the vendor's own 404 (``not_found`` gets the reason)."""
     try:

@@ -13,7 +13,7 @@ from simulator.domain.centra import timestamp
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin
 from simulator.store import centra as items
-from simulator.vendors.base import store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.errors import respond
 from simulator.vendors.centra.wire import (
@@ -60,7 +60,14 @@ async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml:
     lines = decode_update(data, xml)
     now = timestamp(sandbox.clock.now())
     outcome = await store_of(request).run(
-        partial(items.update_stock, world=sandbox.world, plugin=plugin.name, lines=lines, now=now)
+        partial(
+            items.update_stock,
+            world=sandbox.world,
+            plugin=plugin.name,
+            lines=lines,
+            now=now,
+            forced=forced_failures(request),
+        )
     )
     return respond(render_outcome(outcome), xml)
 

@@ -17,7 +17,7 @@ from simulator.http import json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
-from simulator.vendors.base import store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -36,6 +36,12 @@ async def batch_stock(request: Request) -> Response:
     warehouse = _warehouse(request, tenant)
     items = wire.items_of(batch)
     changes, invalid = wire.parse_items(items)
+    forced = forced_failures(request)
+    if forced:
+        for change in changes:
+            if {change.variant_id, change.barcode, change.code} & forced:
+                invalid[change.position] = "forced to fail by a fault rule"
+        changes = [c for c in changes if c.position not in invalid]
     failures = (
         await store_of(request).run(
             partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes)

@@ -18,7 +18,7 @@ from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
 from simulator.store.kaching_queue import Access
-from simulator.vendors.base import client_of, store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import client_of, forced_failures, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
@@ -53,7 +53,7 @@ async def stock_import(request: Request) -> Response:
         queue.record_access(
             conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
         )
-        queue.enqueue(conn, sandbox.world, account, integration, kind, values, now.time)
+        queue.enqueue(conn, sandbox.world, account, integration, kind, values, now.time, forced_failures(request))
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
         return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []
 
