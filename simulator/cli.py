@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", help="SQLite file that keeps state across restarts (STOCKSIM_DB, default: memory)")
     serve.add_argument("--max-body-bytes", type=int, help="request body cap (STOCKSIM_MAX_BODY_BYTES)")
     serve.add_argument("--log-level", help="uvicorn log level (STOCKSIM_LOG_LEVEL, default info)")
+    serve.add_argument("--journal-size", type=int, help="requests journaled per sandbox (STOCKSIM_JOURNAL_SIZE, 1000)")
     validate = sub.add_parser("validate", help="check scenario files; print every problem, exit 1 if any")
     validate.add_argument("files", nargs="+")
     sub.add_parser("version", help="print the version")
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db=ns.db,
         max_body_bytes=ns.max_body_bytes,
         log_level=ns.log_level,
+        journal_size=ns.journal_size,
     )
     return serve(settings)
 
