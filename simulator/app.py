@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
 from simulator.config import Settings
+from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
 from simulator.errors import SimulatorError
 from simulator.http import json_response
@@ -66,7 +67,10 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         *vendor_routes,
     ]
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
-    middleware = [Middleware(Toolkit, vendors={v.name: v for v in VENDORS})]
+    middleware = [
+        Middleware(ControlToken, token=settings.control_token),
+        Middleware(Toolkit, vendors={v.name: v for v in VENDORS}),
+    ]
     app = SimulatorApp(routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.settings = settings
     app.state.scenario = loaded

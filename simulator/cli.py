@@ -25,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", help="SQLite file that keeps state across restarts (STOCKSIM_DB, default: memory)")
     serve.add_argument("--max-body-bytes", type=int, help="request body cap (STOCKSIM_MAX_BODY_BYTES)")
     serve.add_argument("--log-level", help="uvicorn log level (STOCKSIM_LOG_LEVEL, default info)")
+    serve.add_argument("--control-token", help="require this bearer token on /_sim/ (STOCKSIM_CONTROL_TOKEN)")
+    serve.add_argument("--scenario-dir", help="folder scenario_file may name (STOCKSIM_SCENARIO_DIR)")
     serve.add_argument("--journal-size", type=int, help="requests journaled per sandbox (STOCKSIM_JOURNAL_SIZE, 1000)")
     validate = sub.add_parser("validate", help="check scenario files; print every problem, exit 1 if any")
     validate.add_argument("files", nargs="+")
@@ -50,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_body_bytes=ns.max_body_bytes,
         log_level=ns.log_level,
         journal_size=ns.journal_size,
+        control_token=ns.control_token,
+        scenario_dir=ns.scenario_dir,
     )
     return serve(settings)
 
@@ -71,6 +75,7 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     from simulator.app import create_app, load_scenario
+    from simulator.logs import log_config
 
     try:
         scenario = load_scenario(settings.scenario)
@@ -79,7 +84,7 @@ def serve(settings: Settings) -> int:
         return 1
     app = create_app(settings, scenario)
     print(banner(settings, scenario), flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, log_config=log_config())
     return 0
 
 

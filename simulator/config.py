@@ -19,6 +19,10 @@ class Settings:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     log_level: str = "info"
     journal_size: int = 1000  # requests kept per sandbox; the oldest go first
+    # When set, every /_sim/ endpoint but /_sim/health wants `Authorization: Bearer <token>`.
+    control_token: str | None = None
+    # The one folder from which POST /_sim/sandboxes {"scenario_file": ...} may read; None: that is refused.
+    scenario_dir: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ Every endpoint that acts on one sandbox takes ``?sandbox=NAME`` (default: ``defa
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -14,15 +15,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator import __version__
-from simulator.control.errors import BadRequest, Conflict
+from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type
 from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.scenarios.loader import ScenarioError, load_data, load_text
+from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from simulator.vendors import VENDORS
-from simulator.vendors.base import store_of
+from simulator.vendors.base import settings_of, store_of
 
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 
@@ -147,17 +148,37 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
         data = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise BadRequest(f"malformed JSON: {exc}") from None
-    if not isinstance(data, dict) or set(data) - {"name", "scenario"}:
-        raise BadRequest('expected a JSON object with the optional fields "name" and "scenario"')
+    if not isinstance(data, dict) or set(data) - {"name", "scenario", "scenario_file"}:
+        raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')
     name = data.get("name", name)
     if name is not None and not isinstance(name, str):
         raise BadRequest(f'"name" must be a string, got {type(name).__name__}')
     raw = data.get("scenario")
+    if "scenario_file" in data:
+        if raw is not None:
+            raise BadRequest('give "scenario" or "scenario_file", not both')
+        path = allowed_scenario_file(settings_of(request).scenario_dir, data["scenario_file"])
+        return name, _scenario(lambda: load_file(path))
     if raw is None:
         return name, None
     if isinstance(raw, str):
         return name, _scenario(lambda: load_text(raw, "request body: scenario"))
     return name, _scenario(lambda: load_data(raw, "request body: scenario"))
+
+
+def allowed_scenario_file(folder: str | None, name: object) -> Path:
+    """``name`` inside ``folder``, after resolving ``..`` and links; anything that leads outside is refused."""
+    if folder is None:
+        raise BadRequest("scenario_file needs the server started with --scenario-dir (STOCKSIM_SCENARIO_DIR)")
+    if not isinstance(name, str) or not name or "\0" in name:
+        raise BadRequest('"scenario_file" must be a file name inside the scenario folder')
+    root = Path(folder).resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise BadRequest(f"scenario_file {name!r} is outside the scenario folder")
+    if not path.is_file():
+        raise NotFound(f"no scenario file {name!r} in the scenario folder")
+    return path
 
 
 def _scenario(load: Any) -> LoadedScenario:
