@@ -28,6 +28,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
+# The large profile of every generative test: schemathesis (300 examples per operation), the hypothesis state
+# machines, the hostile corpus, crash-safety rounds. Counts are printed at the end and written under .reports/.
+fuzz: $(STAMP)
+	STOCKSIM_FUZZ=1 $(BIN)/pytest
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 

@@ -11,10 +11,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection
 
+from tests.contract.support import examples
 from tests.support import ROOT, app_for, served
 
 schema = schemathesis.openapi.from_path(str(ROOT / "openapi" / "centra.yaml"))
-schema.config.generation.update(max_examples=25)
+schema.config.generation.update(max_examples=examples(25))
 TOKEN = {"API-Authorization": "demo-centra-api-token"}
 SEEN: dict[str, int] = {}
 

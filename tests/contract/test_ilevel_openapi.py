@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.contract.support import examples
 from tests.support import ROOT, app_for, basic, served
 
 WAREHOUSE = "1571945CAB99744086F9FDFC9D9332D5"
@@ -33,7 +34,7 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_path(ROOT / "openapi" / "ilevel.yaml")
-schema.config.generation.update(max_examples=25)
+schema.config.generation.update(max_examples=examples(25))
 seen: Counter[int] = Counter()
 
 

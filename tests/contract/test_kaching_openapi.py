@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import load_all_checks
 from schemathesis.generation.case import Case
 
+from tests.contract.support import examples
 from tests.support import app_for, served
 
 load_all_checks()
@@ -29,7 +30,7 @@ CHECK_NAMES = (
 CHECK_FUNCTIONS = [c for c in CHECKS.get_all() if c.__name__ in CHECK_NAMES]
 
 schema = schemathesis.openapi.from_path(ROOT / "openapi" / "ka-ching.yaml")
-schema.config.generation.update(max_examples=25)
+schema.config.generation.update(max_examples=examples(25))
 
 
 @pytest.fixture(scope="module")

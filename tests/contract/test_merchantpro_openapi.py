@@ -9,10 +9,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from tests.contract.support import examples
 from tests.support import ROOT, app_for, basic, served
 
 schema = schemathesis.openapi.from_path(str(ROOT / "openapi" / "merchantpro.yaml"))
-schema.config.generation.update(max_examples=60)
+schema.config.generation.update(max_examples=examples(60))
 CREDENTIALS = {
     "demo": basic("demo-api-key", "demo-api-secret"),
     "demo-mw": basic("demo-mw-api-key", "demo-mw-api-secret"),
