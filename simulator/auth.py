@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 
 import msgspec
@@ -16,10 +15,14 @@ def parse_basic(header: str | None) -> tuple[str, str] | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "basic" or not token.strip():
         return None
+    token = token.strip()
     try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+        raw = base64.b64decode(token, validate=True)
+        decoded = raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError; so is a non-ASCII token
         return None
+    if base64.b64encode(raw).decode("ascii") != token:
+        return None  # not the canonical encoding (extra padding, stray bits): a client bug worth surfacing
     user, sep, password = decoded.partition(":")
     return (user, password) if sep else None
 

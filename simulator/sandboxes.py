@@ -37,6 +37,10 @@ class SandboxConflict(Exception):
     pass
 
 
+class InvalidSandboxName(ValueError):
+    pass
+
+
 class Sandbox(msgspec.Struct):
     name: str
     scenario: LoadedScenario
@@ -104,7 +108,7 @@ class Sandboxes:
     async def create(self, name: str | None = None, scenario: LoadedScenario | None = None) -> Sandbox:
         name = name or f"sb-{secrets.token_hex(6)}"
         if not NAME.match(name):
-            raise SandboxConflict(f"sandbox name {name!r} must match {NAME.pattern}")
+            raise InvalidSandboxName(f"sandbox name {name!r} must match {NAME.pattern}")
         if name in self._by_name:
             raise SandboxConflict(f"a sandbox named {name!r} already exists")
         scenario = scenario or self.scenario

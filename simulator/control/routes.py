@@ -18,8 +18,8 @@ from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
-from simulator.http import is_json_type, json_response, media_type
-from simulator.sandboxes import DEFAULT, Sandbox, SandboxConflict
+from simulator.http import MALFORMED_JSON, is_json_type, json_response, media_type
+from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from simulator.vendors import VENDORS
@@ -110,6 +110,8 @@ async def sandboxes_create(request: Request) -> Response:
     name, scenario = await _creation_request(request)
     try:
         sandbox = await sandboxes_of(request).create(name, scenario)
+    except InvalidSandboxName as exc:
+        raise BadRequest(str(exc)) from None
     except SandboxConflict as exc:
         raise Conflict(str(exc)) from None
     return json_response(_describe(request, sandbox), 201)
@@ -146,7 +148,7 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
         raise BadRequest(f"Content-Type must be application/json or a YAML type, got {kind!r}")
     try:
         data = msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
+    except MALFORMED_JSON as exc:
         raise BadRequest(f"malformed JSON: {exc}") from None
     if not isinstance(data, dict) or set(data) - {"name", "scenario", "scenario_file"}:
         raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')

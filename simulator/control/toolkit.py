@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from simulator.clock import iso
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param
-from simulator.http import json_response
+from simulator.http import MALFORMED_JSON, json_response
 from simulator.scenarios.loader import split_error
 from simulator.scenarios.model import check_targets
 from simulator.toolkit.journal import Entry, selects, verify
@@ -25,7 +25,7 @@ from simulator.toolkit.rules import FaultRule, Method, Verification
 def _decode(raw: bytes, kind: Any, at: str = "$") -> Any:
     try:
         data = msgspec.json.decode(raw) if raw.strip() else None
-    except msgspec.DecodeError as exc:
+    except MALFORMED_JSON as exc:
         raise BadRequest(f"malformed JSON: {exc}") from None
     try:
         return msgspec.convert(data, kind)
@@ -46,7 +46,7 @@ async def faults_add(request: Request) -> Response:
     raw = await control_body(request)
     try:
         data = msgspec.json.decode(raw) if raw.strip() else None
-    except msgspec.DecodeError as exc:
+    except MALFORMED_JSON as exc:
         raise BadRequest(f"malformed JSON: {exc}") from None
     if isinstance(data, dict) and set(data) == {"faults"}:
         data, at = data["faults"], "$.faults"
@@ -141,6 +141,9 @@ async def verify_route(request: Request) -> Response:
     return json_response({**body, "message": "; ".join(failed)}, 417)
 
 
+EARLIEST, LATEST = 0.0, 253_402_300_799.0  # 1970-01-01 .. 9999-12-31T23:59:59Z: what timestamps can render
+
+
 class ClockChange(msgspec.Struct, forbid_unknown_fields=True):
     set: str | float | None = None  # ISO 8601 or epoch seconds
     freeze: bool | None = None
@@ -160,6 +163,10 @@ async def clock_change(request: Request) -> Response:
     if change.freeze and change.run:
         raise BadRequest("freeze and run cannot both be true")
     clock = sandbox.clock
+    target = _epoch(change.set) if change.set is not None else clock.now()
+    target += change.advance or 0.0
+    if not EARLIEST <= target <= LATEST:
+        raise BadRequest(f"the clock must stay between {iso(EARLIEST)} and {iso(LATEST)}")
     if change.set is not None:
         clock.set(_epoch(change.set))
     if change.freeze:
@@ -173,6 +180,8 @@ async def clock_change(request: Request) -> Response:
 
 def _epoch(value: str | float) -> float:
     if isinstance(value, int | float):
+        if not EARLIEST <= value <= LATEST:
+            raise BadRequest(f"set: epoch seconds must lie between {EARLIEST:.0f} and {LATEST:.0f}")
         return float(value)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -116,12 +116,17 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
         raise ScenarioError(source, [LocatedProblem("$", f"YAML syntax error: {reason}", line, column)]) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(source, [LocatedProblem("$", f"YAML error: {exc}")]) from exc
+    except RecursionError as exc:
+        raise ScenarioError(source, [LocatedProblem("$", "the document is nested too deeply")]) from exc
     finally:
         loader.dispose()
     marks: Marks = {}
     duplicates: list[LocatedProblem] = []
     if node is not None:
-        _walk(node, "$", marks, duplicates)
+        try:
+            _walk(node, "$", marks, duplicates)
+        except RecursionError as exc:
+            raise ScenarioError(source, [LocatedProblem("$", "the document is nested too deeply")]) from exc
     if duplicates:
         raise ScenarioError(source, duplicates)
     return data, marks

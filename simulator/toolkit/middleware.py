@@ -18,6 +18,7 @@ import msgspec
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from simulator.http import MALFORMED_JSON
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
@@ -310,7 +311,7 @@ def _items(path: str, body: bytes) -> frozenset[str]:
     if body:
         try:
             data = msgspec.json.decode(body)
-        except msgspec.DecodeError:
+        except MALFORMED_JSON:
             data = None
         _walk(data, found)
     return frozenset(found)

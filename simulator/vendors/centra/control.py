@@ -21,7 +21,7 @@ from simulator.domain import centra as rules
 from simulator.domain.errors import InvalidChange
 from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.http import json_response
+from simulator.http import MALFORMED_JSON, json_response
 from simulator.store import centra as items
 from simulator.vendors.base import store_of
 from simulator.vendors.centra.wire import render_item
@@ -52,7 +52,7 @@ async def allocations(request: Request) -> Response:
     body = await control_body(request)
     try:
         order = msgspec.json.decode(body, type=Allocation)
-    except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError) as exc:
+    except MALFORMED_JSON as exc:
         raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
     if order.plugin not in sandbox.scenario.centra_plugins:
         raise NotFound(f"no Centra plugin named {order.plugin!r}")

@@ -61,10 +61,12 @@ def parse_json(body: bytes, xml: bool) -> Any:
         raise InvalidRequest("The request body is empty; expected JSON with products", xml)
     try:
         return msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
-        raise InvalidRequest(f"Malformed JSON in the request body: {exc}", xml) from None
     except UnicodeDecodeError:  # msgspec raises this, not DecodeError, for invalid UTF-8 inside a string
         raise InvalidRequest("Malformed JSON in the request body: it is not valid UTF-8", xml) from None
+    except RecursionError:
+        raise InvalidRequest("Malformed JSON in the request body: it is nested too deeply", xml) from None
+    except msgspec.DecodeError as exc:
+        raise InvalidRequest(f"Malformed JSON in the request body: {exc}", xml) from None
 
 
 def decode_update(data: Any, xml: bool) -> list[StockLine]:

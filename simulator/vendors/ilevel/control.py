@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from simulator.control.errors import BadRequest, NotFound
 from simulator.control.params import control_body, sandbox_param
 from simulator.domain.ilevel import ItemChange
-from simulator.http import json_response
+from simulator.http import MALFORMED_JSON, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
@@ -67,7 +67,7 @@ async def _add(request: Request, sandbox: Sandbox) -> Response:
     body = await control_body(request)
     try:
         wanted = msgspec.json.decode(body, type=FailRequest)
-    except msgspec.DecodeError as exc:  # ValidationError is a DecodeError
+    except MALFORMED_JSON as exc:  # ValidationError is a DecodeError
         raise BadRequest(f"invalid request body: {exc}") from None
     tenant = _tenant(sandbox, wanted.tenant)
     warehouse = wanted.warehouse or ""

@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from simulator.domain.ilevel import ItemChange, ItemError, Levels
 from simulator.domain.stock import MAX_QUANTITY
+from simulator.http import MALFORMED_JSON
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -35,7 +36,7 @@ def batch_of(body: bytes) -> dict[str, Any]:
     """The ``batchStock`` object; a body that is not JSON cannot hold one either (12001)."""
     try:
         data = _decoder.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except MALFORMED_JSON:
         raise MissingBatchStock() from None
     batch = data.get("batchStock") if isinstance(data, dict) else None
     if not isinstance(batch, dict):

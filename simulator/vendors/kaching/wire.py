@@ -24,6 +24,10 @@ def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
         raise BadRequest(f"The request body is empty; expected {SHAPE}", "$")
     try:
         data = msgspec.json.decode(body)
+    except UnicodeDecodeError:
+        raise BadRequest("Malformed JSON in the request body: it is not valid UTF-8", "$") from None
+    except RecursionError:
+        raise BadRequest("Malformed JSON in the request body: it is nested too deeply", "$") from None
     except msgspec.DecodeError as exc:
         raise BadRequest(f"Malformed JSON in the request body: {exc}", "$") from None
     if not isinstance(data, dict):
