@@ -56,11 +56,17 @@ def test_push_stock_retries_a_503(stock_sandbox: StockSandbox) -> None:
     )
 
 
-def test_the_docs_example_is_this_file_and_runs_alone(tmp_path: Path, stock_simulator: StockSimulator) -> None:
-    doc = (ROOT / "docs" / "pytest-plugin.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", doc, re.S)
+def docs_example() -> str:
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "pytest-plugin.md").read_text(), re.S)
     assert len(blocks) == 1
-    tree = ast.parse(blocks[0])
+    block: str = blocks[0]
+    return block
+
+
+def test_the_docs_example_is_this_file() -> None:
+    """(test_the_plugin_works_in_another_project runs it as a file of its own.)"""
+    example = docs_example()
+    tree = ast.parse(example)
     here = Path(__file__).read_text()
     imported = {(n.module, a.name) for n in ast.walk(ast.parse(here)) if isinstance(n, ast.ImportFrom) for a in n.names}
     for node in tree.body:
@@ -69,11 +75,7 @@ def test_the_docs_example_is_this_file_and_runs_alone(tmp_path: Path, stock_simu
         elif isinstance(node, ast.Import):
             assert f"{ast.unparse(node)}\n" in here
         else:
-            assert ast.get_source_segment(blocks[0], node, padded=True) in here, f"{node.lineno}: not in {__file__}"
-    # And it is a complete test file on its own.
-    (tmp_path / "test_readme.py").write_text(blocks[0])
-    run = run_pytest(tmp_path, {"STOCKSIM_URL": stock_simulator.url})
-    assert "1 passed" in run.stdout, run.stdout + run.stderr
+            assert ast.get_source_segment(example, node, padded=True) in here, f"{node.lineno}: not in {__file__}"
 
 
 def run_pytest(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -260,16 +262,16 @@ def test_outside(stock_sandbox, stock_simulator):
 
 
 @pytest.mark.parametrize("mode", ["own-server", "STOCKSIM_URL"])
-def test_the_plugin_loads_from_the_entry_point_in_another_project(
-    mode: str, tmp_path: Path, stock_simulator: StockSimulator
-) -> None:
+def test_the_plugin_works_in_another_project(mode: str, tmp_path: Path, stock_simulator: StockSimulator) -> None:
     (tmp_path / "test_outside.py").write_text(textwrap.dedent(OUTSIDE_TEST))
     if mode == "STOCKSIM_URL":
+        (tmp_path / "test_docs_example.py").write_text(docs_example())
         run = run_pytest(tmp_path, {"STOCKSIM_URL": stock_simulator.url})
     else:
         run = run_pytest(tmp_path, {"STOCKSIM_SCENARIO": str(ROOT / "scenarios" / "slow-async-imports.yaml")})
     assert run.returncode == 0, run.stdout + run.stderr
     if mode == "STOCKSIM_URL":
+        assert "2 passed" in run.stdout
         assert f"URL {stock_simulator.url} {stock_simulator.url}" in run.stdout
         assert "APIS ['centra', 'ilevel', 'ka-ching', 'merchantpro']" in run.stdout
     else:
