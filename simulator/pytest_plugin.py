@@ -205,7 +205,7 @@ def stock_simulator() -> Iterator[StockSimulator]:
     """The simulator for the whole session: ``STOCKSIM_URL`` if set, else one served here on a free port."""
     url = os.environ.get("STOCKSIM_URL")
     if url:
-        _wait_healthy(url)
+        _check_healthy(url)
         yield StockSimulator(url)
         return
     with _serve(os.environ.get("STOCKSIM_SCENARIO") or None) as served:
@@ -221,7 +221,7 @@ def stock_sandbox(request: pytest.FixtureRequest, stock_simulator: StockSimulato
         if len(marker.args) != 1:
             raise pytest.UsageError(f"@pytest.mark.{MARKER} takes one argument: the scenario file's path")
         scenario = request.config.rootpath / marker.args[0]
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)[:40].strip("-.") or "test"
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)[:40].strip("-._") or "test"
     name = f"{slug}-{uuid.uuid4().hex[:8]}"
     sandbox = stock_simulator.create_sandbox(name, scenario)
     try:
@@ -230,7 +230,7 @@ def stock_sandbox(request: pytest.FixtureRequest, stock_simulator: StockSimulato
         sandbox.delete()
 
 
-def _wait_healthy(url: str) -> None:
+def _check_healthy(url: str) -> None:
     import httpx
 
     try:
