@@ -1,8 +1,9 @@
 """Which faults a request meets: per sandbox, rules in order, each counting the calls it matches.
 
-Latency rules add up and let later rules speak; ``fail_items`` rules collect items; the first other rule that fires
-decides the request's fate. Every random draw comes from the rule's own seeded generator, one draw per matching
-call, so the same sequence of requests meets the same faults.
+Every rule that matches a request counts it (and makes its one random draw), whatever the other rules do, so a
+rule's triggers depend only on the calls it matches. Of the rules that fire, latencies add up and ``fail_items``
+collect their items; the first other one decides the request's fate. Draws come from each rule's own seeded
+generator, so the same sequence of requests meets the same faults.
 """
 
 from __future__ import annotations
@@ -141,14 +142,15 @@ class FaultSet:
             action = installed.action_for(now)
             if action is None:
                 continue
-            installed.fired += 1
-            decision.fired.append(installed.id)
             if isinstance(action, Latency):
                 decision.latency += installed.latency(action)
             elif isinstance(action, FailItems):
                 failing.update(action.items)
-            else:
+            elif decision.action is None:
                 decision.action, decision.phase, decision.rule_id = action, installed.rule.phase, installed.id
-                break
+            else:
+                continue  # it would have fired, but an earlier rule already decided this request
+            installed.fired += 1
+            decision.fired.append(installed.id)
         decision.fail_items = frozenset(failing)
         return decision

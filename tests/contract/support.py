@@ -42,8 +42,10 @@ def after_validate(context: Any, case: Any, response: Any, results: Any) -> None
 
 def summary() -> str:
     failed = sum(n for k, n in TALLY.items() if k.startswith("failed check"))
-    return (f"schemathesis: {TALLY['cases']} cases, {TALLY['status 5xx']} with a 5xx, {failed} failed checks "
-            f"({', '.join(f'{k}: {n}' for k, n in sorted(TALLY.items()) if k != 'cases')})")
+    return (
+        f"schemathesis: {TALLY['cases']} cases, {TALLY['status 5xx']} with a 5xx, {failed} failed checks "
+        f"({', '.join(f'{k}: {n}' for k, n in sorted(TALLY.items()) if k != 'cases')})"
+    )
 
 
 def write_report() -> None:

@@ -36,12 +36,10 @@ async def batch_stock(request: Request) -> Response:
     warehouse = _warehouse(request, tenant)
     items = wire.items_of(batch)
     changes, invalid = wire.parse_items(items)
+    # A fault rule's fail_items fail exactly as the scenario's own fail_items do: a plain 12051.
     forced = forced_failures(request)
-    if forced:
-        for change in changes:
-            if {change.variant_id, change.barcode, change.code} & forced:
-                invalid[change.position] = "forced to fail by a fault rule"
-        changes = [c for c in changes if c.position not in invalid]
+    forced_positions = {c.position for c in changes if {c.variant_id, c.barcode, c.code} & forced}
+    changes = [c for c in changes if c.position not in forced_positions]
     failures = (
         await store_of(request).run(
             partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes)
@@ -49,10 +47,11 @@ async def batch_stock(request: Request) -> Response:
         if changes
         else []
     )
-    if not failures and not invalid:
+    if not failures and not invalid and not forced_positions:
         return json_response({"allPassed": True, "results": []})
     reasons: dict[int, tuple[ItemError, str | None]] = {p: (e, None) for p, e in failures}
     reasons.update({p: (ItemError.FAILED_TO_SAVE, detail) for p, detail in invalid.items()})
+    reasons.update({p: (ItemError.FAILED_TO_SAVE, None) for p in forced_positions})
     results = [wire.failed_item(items[p], *reasons[p]) for p in sorted(reasons)]
     return errors.SomeItemsFailed(results).response()
 
