@@ -18,7 +18,7 @@ from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
-from simulator.http import MALFORMED_JSON, is_json_type, json_response, media_type
+from simulator.http import MALFORMED_JSON, is_json_type, json_response, media_type, whole_number
 from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
@@ -60,9 +60,10 @@ def _describe(request: Request, sandbox: Sandbox) -> dict[str, Any]:
 
 def _limit(request: Request, default: int) -> int:
     raw = request.query_params.get("limit", str(default))
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+    value = whole_number(raw, 1, 1_000_000)
+    if value is None:
         raise BadRequest(f"limit must be a whole number from 1 to 1000000, got {raw!r}")
-    return int(raw)
+    return value
 
 
 async def health(request: Request) -> Response:

@@ -54,7 +54,7 @@ def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
 
 def find(conn: sqlite3.Connection, world: World, shop: spec.Shop, by: Lookup, identifier: str) -> Product | None:
     if by == "id":
-        if not identifier.isdigit() or len(identifier) > 18:
+        if not (identifier.isascii() and identifier.isdigit()) or len(identifier) > 18:
             return None
         value: Any = int(identifier)
     else:

@@ -113,8 +113,10 @@ def test_rules_from_the_scenario_survive_a_reset_runtime_ones_do_not(server: str
 
 
 def test_every_matching_rule_counts_the_call_even_when_an_earlier_one_decides(box: Box) -> None:
-    box.add({"id": "first", "match": PATCH, "when": {"first": 2}, "action": FAIL},
-            {"id": "third", "match": PATCH, "when": {"nth": 3}, "action": {"kind": "rate_limit", "retry_after": 1}})
+    box.add(
+        {"id": "first", "match": PATCH, "when": {"first": 2}, "action": FAIL},
+        {"id": "third", "match": PATCH, "when": {"nth": 3}, "action": {"kind": "rate_limit", "retry_after": 1}},
+    )
     assert statuses(box, 4) == [503, 503, 429, 200]
     rules = {f["id"]: (f["calls"], f["fired"]) for f in box.sim("GET", "/_sim/faults").json()["faults"]}
     assert rules == {"first": (4, 2), "third": (4, 1)}

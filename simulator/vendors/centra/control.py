@@ -32,7 +32,7 @@ Count = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
 class Allocation(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     plugin: str
     product: str | None = None
-    stock_item_id: int | None = None
+    stock_item_id: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)] | None = None
     allocate: Count | None = None
     release: Count | None = None
     ship: Count | None = None

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.control.errors import BadRequest, NotFound
 from simulator.control.params import sandbox_param
-from simulator.http import json_response
+from simulator.http import json_response, whole_number
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
@@ -25,9 +25,10 @@ def _whole(request: Request, name: str, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = whole_number(raw, low, high)
+    if value is None:
         raise BadRequest(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
-    return int(raw)
+    return value
 
 
 def _since(request: Request) -> tuple[int | None, float | None]:
@@ -35,8 +36,8 @@ def _since(request: Request) -> tuple[int | None, float | None]:
     raw = request.query_params.get("since")
     if raw is None:
         return None, None
-    if raw.isdigit():
-        return int(raw), None
+    if raw.isascii() and raw.isdigit():
+        return min(int(raw), 2**63 - 1), None  # an id past the last event: nothing after it
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:

@@ -30,10 +30,13 @@ async def test_concurrent_clamps_and_allocations_keep_the_invariant() -> None:
                 r = await client.post("/centra/demo/stock", json=body, headers=TOKEN)
                 assert r.json() == {"status": "ok"}
 
+            # One allocation before the race, so the floor is above zero whatever the scheduling does; in the race,
+            # an allocation that lands just after a "set 0" is rightly refused (409), so none of the 40 must win.
+            await set_stock(40)
+            assert await allocate() == 200
             jobs = [allocate() for _ in range(40)] + [set_stock(0 if n % 2 else 40) for n in range(40)]
             results = await asyncio.gather(*jobs)
-            allocated = sum(1 for status in results[:40] if status == 200)
-            assert allocated > 0
+            allocated = 1 + sum(1 for status in results[:40] if status == 200)
 
             r = await client.get(f"/centra/demo/stock?ean={EAN}", headers=TOKEN)
             item = r.json()["products"][0]
