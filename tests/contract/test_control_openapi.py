@@ -12,10 +12,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from tests.contract.support import examples
 from tests.support import ROOT, app_for, served
 
 schema = schemathesis.openapi.from_path(str(ROOT / "openapi" / "control.yaml"))
-schema.config.generation.update(max_examples=15)
+schema.config.generation.update(max_examples=examples(15, 150))
 # The coverage phase alone makes hundreds of cases per operation here (every optional field of a scenario and a
 # fault rule, every other HTTP method); examples and fuzzing keep the run within seconds.
 schema.config.phases.update(phases=["examples", "fuzzing"])
