@@ -1,6 +1,6 @@
 """The pytest plugin's fixtures, used for real (uvicorn on a socket, sync httpx), as an integrator's suite would.
 
-The first two functions are the example of docs/pytest-plugin.md, verbatim; test_the_docs_example_is_this_file
+The first two functions are the README's example, verbatim; test_the_docs_example_is_this_file
 keeps the two the same.
 """
 
@@ -57,7 +57,7 @@ def test_push_stock_retries_a_503(stock_sandbox: StockSandbox) -> None:
 
 
 def docs_example() -> str:
-    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "pytest-plugin.md").read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     assert len(blocks) == 1
     block: str = blocks[0]
     return block
