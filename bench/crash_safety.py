@@ -46,9 +46,9 @@ import httpx
 
 BIN = Path(sys.executable).parent
 WAREHOUSE = "1571945CAB99744086F9FDFC9D9332D5"
-SKUS = ("SKU-A", "SKU-B", "SKU-C")
-CENTRA_EANS = tuple(f"20000000000{n}" for n in range(10, 15))
-RESET_PRODUCTS = tuple(f"r{n}" for n in range(1, 6))
+SKUS = ("SKU-A", "SKU-B", "SKU-C")  # the names SCENARIO uses, like the ones below
+CENTRA_EANS = ("2000000000010", "2000000000011", "2000000000012", "2000000000013", "2000000000014")
+RESET_PRODUCTS = ("r1", "r2", "r3", "r4", "r5")  # as in SCENARIO
 MP = ("crash-key", "crash-secret")
 MP_MW = ("mw-key", "mw-secret")
 KC = "/ka-ching/imports/stock?account={account}&integration={queue}&apikey={key}"
@@ -61,13 +61,15 @@ name: crash-safety
 merchantpro:
   shops:
     - name: crash
-      api_key: {MP[0]}
-      api_secret: {MP[1]}
+      api_key: crash-key
+      api_secret: crash-secret
       products:
-{"".join(f"        - {{id: {n}, sku: {sku}, price_net: 1, stock: 0}}{chr(10)}" for n, sku in enumerate(SKUS, 1))}
+        - {{id: 1, sku: SKU-A, price_net: 1, stock: 0}}
+        - {{id: 2, sku: SKU-B, price_net: 1, stock: 0}}
+        - {{id: 3, sku: SKU-C, price_net: 1, stock: 0}}
     - name: crash-mw
-      api_key: {MP_MW[0]}
-      api_secret: {MP_MW[1]}
+      api_key: mw-key
+      api_secret: mw-secret
       multi_warehouse: true
       warehouses: [{{id: 1, name: One}}, {{id: 2, name: Two}}]
       products:
@@ -80,18 +82,17 @@ centra:
     - name: crash
       api_token: crash-token
       items:
-{
-    "".join(
-        f"        - {{stockItemId: {n}, productId: 1, variantId: 1, sku: S, sizeSku: '{n}', ean: '{ean}'}}{chr(10)}"
-        for n, ean in enumerate(CENTRA_EANS, 1)
-    )
-}
+        - {{stockItemId: 1, productId: 1, variantId: 1, sku: S, sizeSku: "1", ean: "2000000000010"}}
+        - {{stockItemId: 2, productId: 1, variantId: 1, sku: S, sizeSku: "2", ean: "2000000000011"}}
+        - {{stockItemId: 3, productId: 1, variantId: 1, sku: S, sizeSku: "3", ean: "2000000000012"}}
+        - {{stockItemId: 4, productId: 1, variantId: 1, sku: S, sizeSku: "4", ean: "2000000000013"}}
+        - {{stockItemId: 5, productId: 1, variantId: 1, sku: S, sizeSku: "5", ean: "2000000000014"}}
 ka_ching:
   accounts:
     - id: crash
       import_queues: [{{id: q, apikey: key}}]
       stock_locations: [{{id: shop}}]
-      products: [{{id: counter}}{"".join(f", {{id: {p}}}" for p in RESET_PRODUCTS)}]
+      products: [{{id: counter}}, {{id: r1}}, {{id: r2}}, {{id: r3}}, {{id: r4}}, {{id: r5}}]
       stock: [{{location: shop, product: counter, count: 0}}]
     - id: crash-slow
       import_queues: [{{id: q-slow, apikey: key-slow}}]
@@ -335,6 +336,18 @@ def check_wholes(before: dict[str, Any], after: dict[str, Any], ledger: Ledger, 
                 v.problems.append(f"{group}: acknowledged write {w.value} lost; the records show {final}")
 
 
+def kinds(ledger: Ledger) -> dict[str, tuple[int, int]]:
+    """(attempted, acknowledged) per kind of write."""
+    found: dict[str, tuple[int, int]] = {}
+    for key, sent in ledger.attempted.items():
+        kind = key.split(":")[0]
+        before = found.get(kind, (0, 0))
+        found[kind] = (before[0] + sent, before[1] + ledger.acked.get(key, 0))
+    for group, writes in ledger.groups.items():
+        found[group] = (len(writes), sum(1 for w in writes if w.acked is not None))
+    return found
+
+
 def integrity(db: Path) -> str:
     conn = sqlite3.connect(db)
     try:
@@ -367,6 +380,7 @@ def run(rounds: int, seed: int = 8, threads: int = 16, workdir: Path | None = No
         tls = ssl.create_default_context()
         per_round: list[dict[str, Any]] = []
         total = Verdict()
+        by_kind: dict[str, list[int]] = {}
         try:
             server.start()
             for n in range(1, rounds + 1):
@@ -383,8 +397,8 @@ def run(rounds: int, seed: int = 8, threads: int = 16, workdir: Path | None = No
                     t.start()
                 kill_after = rng.uniform(0.3, 1.5)
                 time.sleep(kill_after)
+                stop.set()  # no new writes; those in flight stay in flight through the kill
                 server.kill()
-                stop.set()
                 for t in workers:
                     t.join()
                 restart = server.start()
@@ -400,6 +414,9 @@ def run(rounds: int, seed: int = 8, threads: int = 16, workdir: Path | None = No
                     | {"round": n, "kill_after_s": round(kill_after, 3), "restart_s": round(restart, 3)}
                     | {"unexpected_responses": ledger.unexpected[:20]}
                 )
+                for kind, (sent, acked) in kinds(ledger).items():
+                    counts = by_kind.setdefault(kind, [0, 0])
+                    counts[0], counts[1] = counts[0] + sent, counts[1] + acked
                 for name in ("acknowledged", "attempted", "lost", "half_applied", "phantom"):
                     setattr(total, name, getattr(total, name) + getattr(verdict, name))
                 total.problems += [f"round {n}: {p}" for p in verdict.problems]
@@ -414,6 +431,9 @@ def run(rounds: int, seed: int = 8, threads: int = 16, workdir: Path | None = No
         "lost_acknowledged_writes": total.lost,
         "half_applied": total.half_applied,
         "phantom_writes": total.phantom,
+        "by_kind": {
+            kind: {"attempted": sent, "acknowledged": acked} for kind, (sent, acked) in sorted(by_kind.items())
+        },
         "problems": total.problems,
         "per_round": per_round,
     }
