@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from tests.support import app_for, served
@@ -19,9 +19,11 @@ from tests.support import app_for, served
 # CI keeps the four machines well under a minute and a half; `STOCKSIM_FUZZ=1` (make fuzz) runs them long.
 settings.register_profile(
     "stocksim-ci",
-    max_examples=25,
+    max_examples=40,
     stateful_step_count=15,
     deadline=None,
+    # No "explain" phase: it re-runs a failing machine many times over HTTP for little gain.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile(
@@ -29,6 +31,8 @@ settings.register_profile(
     max_examples=600,
     stateful_step_count=40,
     deadline=None,
+    # No "explain" phase: it re-runs a failing machine many times over HTTP for little gain.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 FUZZ = os.environ.get("STOCKSIM_FUZZ") == "1"
@@ -48,17 +52,16 @@ class Counter:
 class Sandbox:
     """A fresh sandbox on the module's server, with a synchronous client rooted at it."""
 
-    def __init__(self, server: str, counter: Counter) -> None:
+    def __init__(self, client: httpx.Client, counter: Counter) -> None:
         self.name = f"prop{os.getpid()}-{next(_names)}"
         self.counter = counter
-        self.control = httpx.Client(base_url=server, timeout=30)
+        self.control = client  # one client per module: a new one per run costs an SSL context each
         r = self.control.post("/_sim/sandboxes", json={"name": self.name})
         assert r.status_code == 201, r.text
-        self.http = httpx.Client(base_url=f"{server}/sandboxes/{self.name}", timeout=30)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         self.counter.requests += 1
-        response = self.http.request(method, path, **kwargs)
+        response = self.control.request(method, f"/sandboxes/{self.name}{path}", **kwargs)
         # No operation, valid or not, may ever make the simulator fail.
         assert response.status_code < 500, (method, path, kwargs, response.status_code, response.text)
         return response
@@ -77,21 +80,19 @@ class Sandbox:
 
     def close(self) -> None:
         self.control.delete(f"/_sim/sandboxes/{self.name}")
-        self.http.close()
-        self.control.close()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with served(app_for()) as url:
-        yield url
+def server() -> Iterator[httpx.Client]:
+    with served(app_for()) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
 
 
 _RESULTS: dict[str, dict[str, int]] = {}
 
 
 @pytest.fixture
-def run_machine(request: pytest.FixtureRequest, server: str) -> Iterator[Callable[[type[Any]], None]]:
+def run_machine(request: pytest.FixtureRequest, server: httpx.Client) -> Iterator[Callable[[type[Any]], None]]:
     """Runs a machine class (whose __init__ takes a Sandbox) under the active profile and records the counts."""
     counters: list[tuple[str, Counter]] = []
 
