@@ -13,6 +13,7 @@ from simulator.scenarios.loader import ScenarioError, load_file
 from simulator.vendors import VENDORS
 
 COMMANDS = ("serve", "validate", "version")
+KEEP_ALIVE_SECONDS = 75
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,7 +85,16 @@ def serve(settings: Settings) -> int:
         return 1
     app = create_app(settings, scenario)
     print(banner(settings, scenario), flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, log_config=log_config())
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        log_config=log_config(),
+        # uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server
+        # disconnected", which the vendors (behind gateways that keep connections a minute or more) rarely cause.
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+    )
     return 0
 
 
