@@ -2,7 +2,8 @@
 client against the simulator over real sockets.
 
 - ``stock_simulator`` (session): the simulator on a free 127.0.0.1 port in a thread, on the default scenario or
-  the file in ``STOCKSIM_SCENARIO``; or, with ``STOCKSIM_URL`` set, a simulator already running there.
+  the file in ``STOCKSIM_SCENARIO``; or, with ``STOCKSIM_URL`` set, a simulator already running there (send
+  ``STOCKSIM_CONTROL_TOKEN`` as its control token if it was started with one).
 - ``stock_sandbox`` (function): a fresh sandbox for one test, deleted after it. ``@pytest.mark.stocksim_scenario
   ("path.yaml")`` (relative to the pytest rootdir) creates it from that scenario file instead.
 
@@ -40,6 +41,12 @@ class ControlError(RuntimeError):
         self.body = body
 
 
+def control_headers() -> dict[str, str]:
+    """The bearer token for a simulator started with --control-token (``STOCKSIM_CONTROL_TOKEN``), if any."""
+    token = os.environ.get("STOCKSIM_CONTROL_TOKEN")
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def _check(response: httpx.Response) -> Any:
     if response.is_error:
         raise ControlError(response.request.method, str(response.request.url), response.status_code, response.text)
@@ -60,7 +67,9 @@ class StockSandbox:
         self.root_url: str = description["root_url"]
         self.apis: list[dict[str, Any]] = list(description["apis"])
         self.client = httpx.Client(base_url=self.root_url, trust_env=False)
-        self._control = httpx.Client(base_url=control_url, params={"sandbox": self.name}, trust_env=False)
+        self._control = httpx.Client(
+            base_url=control_url, params={"sandbox": self.name}, headers=control_headers(), trust_env=False
+        )
 
     def __repr__(self) -> str:
         return f"StockSandbox({self.name!r}, {self.root_url!r})"
@@ -187,7 +196,7 @@ class StockSimulator:
             body["scenario"] = dict(scenario)
         elif scenario is not None:
             body["scenario"] = Path(scenario).read_text(encoding="utf-8")
-        with httpx.Client(trust_env=False) as client:
+        with httpx.Client(headers=control_headers(), trust_env=False) as client:
             description = _check(client.post(f"{self.url}/_sim/sandboxes", json=body))
         return StockSandbox(self.url, description)
 

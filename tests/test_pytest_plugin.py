@@ -277,3 +277,17 @@ def test_the_plugin_works_in_another_project(mode: str, tmp_path: Path, stock_si
     else:
         assert "URL http://127.0.0.1:" in run.stdout
         assert "APIS ['ka-ching']" in run.stdout
+
+
+def test_the_plugin_sends_the_control_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support import app_for, served
+
+    with served(app_for(control_token="t0ken")) as url:
+        monkeypatch.delenv("STOCKSIM_CONTROL_TOKEN", raising=False)
+        with pytest.raises(ControlError) as refused:
+            StockSimulator(url).create_sandbox()
+        assert refused.value.status == 401
+        monkeypatch.setenv("STOCKSIM_CONTROL_TOKEN", "t0ken")
+        with StockSimulator(url).create_sandbox() as sandbox:
+            assert sandbox.state("merchantpro")["merchantpro"]["shops"]["demo"]["total"] == 5
+            assert sandbox.journal() == []
