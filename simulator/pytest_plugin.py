@@ -250,18 +250,26 @@ def _check_healthy(url: str) -> None:
 
 @contextmanager
 def _serve(scenario: str | None) -> Iterator[str]:
-    """The app on uvicorn in a daemon thread, bound to 127.0.0.1 on a free port; yields its root URL."""
+    """The simulator on ``scenario`` (None: the shipped default), served as ``serve_app`` does."""
+    from simulator.app import create_app, load_scenario
+    from simulator.config import Settings
+
+    with serve_app(create_app(Settings(scenario=scenario), load_scenario(scenario))) as url:
+        yield url
+
+
+@contextmanager
+def serve_app(app: Any, port: int | None = None) -> Iterator[str]:
+    """An ASGI app on uvicorn in a daemon thread, bound to 127.0.0.1 (on a free port unless given); yields its
+    root URL and stops the server on exit."""
     import socket
 
     import uvicorn
 
-    from simulator.app import create_app, load_scenario
-    from simulator.config import Settings
-
-    app = create_app(Settings(scenario=scenario), load_scenario(scenario))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="stocksim", daemon=True)
     thread.start()

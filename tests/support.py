@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import base64
 import socket
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 
 from simulator.app import create_app
 from simulator.config import Settings
+from simulator.pytest_plugin import serve_app
 from simulator.scenarios.loader import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,21 +46,7 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def served(app: Starlette, port: int | None = None) -> Iterator[str]:
-    """The app on a real uvicorn server in a thread, bound to 127.0.0.1; yields its base URL."""
-    port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
+def served(app: Starlette, port: int | None = None) -> AbstractContextManager[str]:
+    """The app on a real uvicorn server in a thread, bound to 127.0.0.1; yields its base URL (the pytest plugin's
+    own runner, so the project's tests and its users' run servers the same way)."""
+    return serve_app(app, port)
