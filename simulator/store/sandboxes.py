@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import msgspec
@@ -25,7 +24,6 @@ CREATE TABLE IF NOT EXISTS sandboxes (
 VENDOR_STORES = (merchantpro, kaching, ilevel, centra)
 LAYERED: tuple[LayeredTable, ...] = tuple(t for v in VENDOR_STORES for t in v.TABLES)
 APPENDED: tuple[str, ...] = tuple(t for v in VENDOR_STORES for t in v.SANDBOX_TABLES)
-Seeder = Callable[[sqlite3.Connection, LoadedScenario], int]
 
 
 def ddl() -> str:

@@ -16,7 +16,6 @@ from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, Miss
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 Identifier = Annotated[str, msgspec.Meta(max_length=512)]
-ITEM_FIELDS = ("variant_id", "barcode", "code", "inStock", "demand", "supply")
 
 
 class ItemIn(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "inStock"}):

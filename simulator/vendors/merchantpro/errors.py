@@ -11,8 +11,8 @@ tests/vendors/merchantpro/test_errors.py:
     ├── Forbidden           403  repeated failed sign-ins from one client
     ├── NotFound            404  no such shop, resource or record ("Resource not found")
     ├── MethodNotAllowed    405  the resource exists but not for this method (with Allow)
-    ├── PayloadTooLarge     413  the body is over the simulator's size cap
-    └── TooManyRequests     429  rate limited (with Retry-After)
+    └── PayloadTooLarge     413  the body is over the simulator's size cap
+    (429 with Retry-After, from rate limits and faults, is rendered by error_response below)
 """
 
 from __future__ import annotations
@@ -81,10 +81,3 @@ class MethodNotAllowed(MerchantProError):
 
 class PayloadTooLarge(MerchantProError):
     status_code = 413
-
-
-class TooManyRequests(MerchantProError):
-    status_code = 429
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__("Too many requests", headers={"Retry-After": str(retry_after)})
