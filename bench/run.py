@@ -168,7 +168,7 @@ def bench_throughput(results: dict[str, Any], seconds: int) -> None:
             {"Content-Type": "application/json"},
             seconds=seconds,
         )
-    auth = httpx.BasicAuth(*MP_AUTH)._auth_header  # type: ignore[attr-defined]
+    auth = httpx.BasicAuth(*MP_AUTH)._auth_header
     headers = {"Authorization": auth, "Content-Type": "application/json"}
     with server(simulator(port_s), port_s):
         url = f"http://127.0.0.1:{port_s}{ITEM}"

@@ -11,10 +11,6 @@ from starlette.responses import Response
 
 _encoder = msgspec.json.Encoder()
 
-# msgspec reports most bad JSON as DecodeError (ValidationError is one), but invalid UTF-8 inside a string as
-# UnicodeDecodeError and nesting past its depth limit as RecursionError: every body decoder catches all three.
-MALFORMED_JSON: tuple[type[Exception], ...] = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
-
 
 class _AnyPath(Convertor[str]):
     """Starlette's ``path`` convertor is ``.*``, which stops at a decoded newline (``%0A``): a SKU with a control

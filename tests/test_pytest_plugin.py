@@ -75,7 +75,8 @@ def test_the_docs_example_is_this_file() -> None:
         elif isinstance(node, ast.Import):
             assert f"{ast.unparse(node)}\n" in here
         else:
-            assert ast.get_source_segment(example, node, padded=True) in here, f"{node.lineno}: not in {__file__}"
+            segment = ast.get_source_segment(example, node, padded=True)
+            assert segment is not None and segment in here, f"{node.lineno}: not in {__file__}"
 
 
 def run_pytest(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -18,7 +17,8 @@ from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
-from simulator.http import MALFORMED_JSON, is_json_type, json_response, media_type, whole_number
+from simulator.http import is_json_type, json_response, media_type, whole_number
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
@@ -148,9 +148,9 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
     if kind is not None and not is_json_type(kind):
         raise BadRequest(f"Content-Type must be application/json or a YAML type, got {kind!r}")
     try:
-        data = msgspec.json.decode(body)
-    except MALFORMED_JSON as exc:
-        raise BadRequest(f"malformed JSON: {exc}") from None
+        data = decode_json(body)
+    except MalformedJson as exc:
+        raise BadRequest(f"malformed JSON: {exc.reason}") from None
     if not isinstance(data, dict) or set(data) - {"name", "scenario", "scenario_file"}:
         raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')
     name = data.get("name", name)

@@ -15,7 +15,8 @@ from starlette.routing import BaseRoute, Route
 from simulator.clock import iso
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param
-from simulator.http import MALFORMED_JSON, json_response
+from simulator.http import json_response
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.scenarios.loader import split_error
 from simulator.scenarios.model import check_targets
 from simulator.toolkit.journal import Entry, selects, verify
@@ -24,9 +25,9 @@ from simulator.toolkit.rules import FaultRule, Method, Verification
 
 def _decode(raw: bytes, kind: Any, at: str = "$") -> Any:
     try:
-        data = msgspec.json.decode(raw) if raw.strip() else None
-    except MALFORMED_JSON as exc:
-        raise BadRequest(f"malformed JSON: {exc}") from None
+        data = decode_json(raw) if raw.strip() else None
+    except MalformedJson as exc:
+        raise BadRequest(f"malformed JSON: {exc.reason}") from None
     try:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
@@ -45,9 +46,9 @@ async def faults_add(request: Request) -> Response:
     sandbox = sandbox_param(request)
     raw = await control_body(request)
     try:
-        data = msgspec.json.decode(raw) if raw.strip() else None
-    except MALFORMED_JSON as exc:
-        raise BadRequest(f"malformed JSON: {exc}") from None
+        data = decode_json(raw) if raw.strip() else None
+    except MalformedJson as exc:
+        raise BadRequest(f"malformed JSON: {exc.reason}") from None
     if isinstance(data, dict) and set(data) == {"faults"}:
         data, at = data["faults"], "$.faults"
     elif isinstance(data, list):

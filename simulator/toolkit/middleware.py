@@ -14,11 +14,10 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-import msgspec
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.http import MALFORMED_JSON
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
@@ -310,8 +309,8 @@ def _items(path: str, body: bytes) -> frozenset[str]:
     found = {segment for segment in path.split("/") if segment}
     if body:
         try:
-            data = msgspec.json.decode(body)
-        except MALFORMED_JSON:
+            data = decode_json(body)
+        except MalformedJson:
             data = None
         _walk(data, found)
     return frozenset(found)

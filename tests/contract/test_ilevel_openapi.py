@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -46,14 +47,14 @@ def base_url() -> Iterator[str]:
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_as_generated(case: schemathesis.Case, base_url: str) -> None:
+def test_as_generated(case: schemathesis.Case[Any], base_url: str) -> None:
     response = case.call_and_validate(base_url=base_url, headers=AUTH, checks=CHECKS)
     seen[response.status_code] += 1
 
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_on_the_demo_tenant(case: schemathesis.Case, base_url: str) -> None:
+def test_on_the_demo_tenant(case: schemathesis.Case[Any], base_url: str) -> None:
     case.path_parameters = {**(case.path_parameters or {}), "tenant": "demo"}
     if case.query is not None and "warehouse_id" in case.query:
         case.query = {**case.query, "warehouse_id": WAREHOUSE}

@@ -27,7 +27,7 @@ CHECK_NAMES = (
     "response_headers_conformance",
     "response_schema_conformance",
 )
-CHECK_FUNCTIONS = [c for c in CHECKS.get_all() if c.__name__ in CHECK_NAMES]
+CHECK_FUNCTIONS: list[Any] = [c for c in CHECKS.get_all() if c.__name__ in CHECK_NAMES]
 
 schema = schemathesis.openapi.from_path(ROOT / "openapi" / "ka-ching.yaml")
 schema.config.generation.update(max_examples=examples(25))
@@ -45,18 +45,18 @@ def test_the_checks_are_loaded() -> None:
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_with_credentials(case: Case, base_url: str) -> None:
+def test_with_credentials(case: Case[Any], base_url: str) -> None:
     case.query = {**(case.query or {}), **CREDENTIALS}
     call(case, base_url)
 
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_as_generated(case: Case, base_url: str) -> None:
+def test_as_generated(case: Case[Any], base_url: str) -> None:
     call(case, base_url)
 
 
-def call(case: Case, base_url: str) -> Any:
+def call(case: Case[Any], base_url: str) -> Any:
     response = case.call_and_validate(base_url=base_url, checks=CHECK_FUNCTIONS)
     assert response.status_code < 500
     return response

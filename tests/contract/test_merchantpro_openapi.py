@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
@@ -34,7 +35,7 @@ def base_url() -> Iterator[str]:
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_api(case: schemathesis.Case, base_url: str) -> None:
+def test_api(case: schemathesis.Case[Any], base_url: str) -> None:
     # Most generated cases aim at real shops and records with valid credentials (else nearly all would stop at
     # 401 or 404); a random shop, identifier or credential still gets through now and then.
     seed = len(repr(case.body)) + len(case.path_parameters.get("identifier", ""))

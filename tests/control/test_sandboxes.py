@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -126,8 +128,8 @@ async def test_deleting_a_posted_scenarios_last_sandbox_drops_its_rows(client: h
 )
 async def test_bad_creation_requests(
     client: httpx.AsyncClient,
-    request_kwargs: dict,
-    status: int,  # type: ignore[type-arg]
+    request_kwargs: dict[str, Any],
+    status: int,
     words: str,
 ) -> None:
     r = await client.post("/_sim/sandboxes", **request_kwargs)

@@ -11,7 +11,7 @@ from simulator.domain.stock import MAX_QUANTITY
 
 counts = st.integers(-MAX_QUANTITY, MAX_QUANTITY)
 safe_keys = st.text(
-    st.characters(blacklist_characters=FORBIDDEN, blacklist_categories=("Cs",), min_codepoint=32),
+    st.characters(blacklist_characters=FORBIDDEN, blacklist_categories=["Cs"], min_codepoint=32),
     min_size=1,
     max_size=40,
 ).filter(lambda k: "\x7f" not in k)

@@ -4,6 +4,7 @@ rule says the write happened first."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -57,8 +58,8 @@ def test_status_with_the_vendors_own_body(box: Box) -> None:
     ],
 )
 def test_every_vendor_answers_a_status_fault_in_its_own_shape(
-    box: Box, vendor: str, method: str, path: str, kwargs: dict, body: dict
-) -> None:  # type: ignore[type-arg]
+    box: Box, vendor: str, method: str, path: str, kwargs: dict[str, Any], body: dict[str, Any]
+) -> None:
     box.add({"match": {"vendor": vendor}, "action": {"kind": "status", "status": 502}})
     before = box.sim("GET", "/_sim/state", params={"vendor": vendor}).json()
     r = httpx.request(method, box.root + path, **kwargs)

@@ -21,7 +21,8 @@ from simulator.domain import centra as rules
 from simulator.domain.errors import InvalidChange
 from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.http import MALFORMED_JSON, json_response
+from simulator.http import json_response
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.store import centra as items
 from simulator.vendors.base import store_of
 from simulator.vendors.centra.wire import render_item
@@ -38,6 +39,9 @@ class Allocation(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     ship: Count | None = None
 
 
+_allocation = msgspec.json.Decoder(Allocation)
+
+
 async def notifications(request: Request) -> Response:
     sandbox = sandbox_param(request)
     plugin = request.query_params.get("plugin")
@@ -51,8 +55,10 @@ async def allocations(request: Request) -> Response:
     sandbox = sandbox_param(request)
     body = await control_body(request)
     try:
-        order = msgspec.json.decode(body, type=Allocation)
-    except MALFORMED_JSON as exc:
+        order = decode_json(body, _allocation)
+    except MalformedJson as exc:
+        raise BadRequest(f"malformed JSON: {exc.reason}") from None
+    except msgspec.ValidationError as exc:
         raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
     if order.plugin not in sandbox.scenario.centra_plugins:
         raise NotFound(f"no Centra plugin named {order.plugin!r}")

@@ -14,6 +14,7 @@ from starlette.datastructures import QueryParams
 from simulator.domain.centra import TIME_FORMAT, StockFilter, StockItem, StockLine, UpdateOutcome, cost_price, currency
 from simulator.domain.errors import InvalidChange
 from simulator.domain.stock import MAX_QUANTITY
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.centra.errors import InvalidRequest
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -60,13 +61,9 @@ def parse_json(body: bytes, xml: bool) -> Any:
     if not body.strip():
         raise InvalidRequest("The request body is empty; expected JSON with products", xml)
     try:
-        return msgspec.json.decode(body)
-    except UnicodeDecodeError:  # msgspec raises this, not DecodeError, for invalid UTF-8 inside a string
-        raise InvalidRequest("Malformed JSON in the request body: it is not valid UTF-8", xml) from None
-    except RecursionError:
-        raise InvalidRequest("Malformed JSON in the request body: it is nested too deeply", xml) from None
-    except msgspec.DecodeError as exc:
-        raise InvalidRequest(f"Malformed JSON in the request body: {exc}", xml) from None
+        return decode_json(body)
+    except MalformedJson as exc:
+        raise InvalidRequest(f"Malformed JSON in the request body: {exc.reason}", xml) from None
 
 
 def decode_update(data: Any, xml: bool) -> list[StockLine]:

@@ -18,7 +18,8 @@ from starlette.routing import BaseRoute, Route
 from simulator.control.errors import BadRequest, NotFound
 from simulator.control.params import control_body, sandbox_param
 from simulator.domain.ilevel import ItemChange
-from simulator.http import MALFORMED_JSON, json_response
+from simulator.http import json_response
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
@@ -36,6 +37,9 @@ class FailRequest(msgspec.Struct, forbid_unknown_fields=True):
     tenant: str
     items: list[Ref]
     warehouse: str | None = None
+
+
+_fail_request = msgspec.json.Decoder(FailRequest)
 
 
 def _tenant(sandbox: Sandbox, name: str | None) -> Tenant:
@@ -66,8 +70,10 @@ async def fail_items(request: Request) -> Response:
 async def _add(request: Request, sandbox: Sandbox) -> Response:
     body = await control_body(request)
     try:
-        wanted = msgspec.json.decode(body, type=FailRequest)
-    except MALFORMED_JSON as exc:  # ValidationError is a DecodeError
+        wanted = decode_json(body, _fail_request)
+    except MalformedJson as exc:
+        raise BadRequest(f"invalid request body: malformed JSON, {exc.reason}") from None
+    except msgspec.ValidationError as exc:
         raise BadRequest(f"invalid request body: {exc}") from None
     tenant = _tenant(sandbox, wanted.tenant)
     warehouse = wanted.warehouse or ""

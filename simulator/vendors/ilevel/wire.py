@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 
 from simulator.domain.ilevel import ItemChange, ItemError, Levels
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.http import MALFORMED_JSON
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -28,14 +28,13 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "in
 
 
 _AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
-_decoder = msgspec.json.Decoder()
 
 
 def batch_of(body: bytes) -> dict[str, Any]:
     """The ``batchStock`` object; a body that is not JSON cannot hold one either (12001)."""
     try:
-        data = _decoder.decode(body)
-    except MALFORMED_JSON:
+        data = decode_json(body)
+    except MalformedJson:
         raise MissingBatchStock() from None
     batch = data.get("batchStock") if isinstance(data, dict) else None
     if not isinstance(batch, dict):

@@ -13,6 +13,7 @@ import msgspec
 
 from simulator.domain.kaching import StockValue
 from simulator.domain.stock import MAX_QUANTITY
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.kaching.errors import BadRequest
 
 SHAPE = "a JSON object of stock location id -> product id -> count (or -> variant id -> count)"
@@ -23,13 +24,9 @@ def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
     if not body.strip():
         raise BadRequest(f"The request body is empty; expected {SHAPE}", "$")
     try:
-        data = msgspec.json.decode(body)
-    except UnicodeDecodeError:
-        raise BadRequest("Malformed JSON in the request body: it is not valid UTF-8", "$") from None
-    except RecursionError:
-        raise BadRequest("Malformed JSON in the request body: it is nested too deeply", "$") from None
-    except msgspec.DecodeError as exc:
-        raise BadRequest(f"Malformed JSON in the request body: {exc}", "$") from None
+        data = decode_json(body)
+    except MalformedJson as exc:
+        raise BadRequest(f"Malformed JSON in the request body: {exc.reason}", "$") from None
     if not isinstance(data, dict):
         raise BadRequest(f"Expected {SHAPE}, got {_kind(data)}", "$")
     if not data:

@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 from simulator.domain.merchantpro import InventoryChange, Product, WarehouseChange
 from simulator.domain.money import to_amount, to_cents
 from simulator.domain.stock import MAX_QUANTITY, AdjustBy, QuantityChange, SetTo
-from simulator.http import MALFORMED_JSON
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.merchantpro.errors import BadRequest
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -76,11 +76,11 @@ def decode_patch(body: bytes) -> InventoryChange:
     if not body.strip():
         raise BadRequest("The request body is empty; expected a JSON object")
     try:
-        patch = _patch.decode(body)
+        patch = decode_json(body, _patch)
     except msgspec.ValidationError as exc:
         raise _validation_error(str(exc)) from None
-    except MALFORMED_JSON as exc:
-        raise BadRequest(f"Malformed JSON in the request body: {_reason(exc)}") from None
+    except MalformedJson as exc:
+        raise BadRequest(f"Malformed JSON in the request body: {exc.reason}") from None
     for name in READ_ONLY:
         if getattr(patch, name) is not UNSET:
             raise BadRequest(f"Field '{name}' is read-only and cannot be changed through the stock API", name)
@@ -120,14 +120,6 @@ def render(product: Product, multi_warehouse: bool) -> InventoryRecord:
         old_price_net=UNSET if product.old_price_net is None else to_amount(product.old_price_net),
         old_price_gross=UNSET if product.old_price_gross is None else to_amount(product.old_price_gross),
     )
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "it is not valid UTF-8"
-    if isinstance(exc, RecursionError):
-        return "it is nested too deeply"
-    return str(exc)
 
 
 def _quantity(value: int | Adjustment) -> QuantityChange:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -40,7 +42,7 @@ async def test_credentials_are_refused_before_the_body_is_read(client: httpx.Asy
     r = await client.post("/ilevel/demo/api/batchStock", content=b"{nonsense", headers=basic("demo", "x"))
     assert r.status_code == 401
 
-    async def endless() -> object:
+    async def endless() -> AsyncIterator[bytes]:
         yield b'{"batchStock": {"item": ['
         raise AssertionError("the body was read")
 

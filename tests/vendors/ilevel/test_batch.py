@@ -87,7 +87,11 @@ async def test_partial_success_applies_what_passed(client: httpx.AsyncClient) ->
 
 async def test_all_items_failing_is_still_12006(client: httpx.AsyncClient) -> None:
     before = await snapshot(client)
-    items = [{"barcode": "nope"}, {"code": "nope"}, {"variant_id": VARIANT_1.lower(), "inStock": 1}]
+    items: list[dict[str, Any]] = [
+        {"barcode": "nope"},
+        {"code": "nope"},
+        {"variant_id": VARIANT_1.lower(), "inStock": 1},
+    ]
     r = await post_batch(client, batch(*items))
     assert r.status_code == 200
     assert r.json() == {
@@ -116,7 +120,7 @@ async def test_records_are_per_warehouse(client: httpx.AsyncClient) -> None:
 
 
 async def test_one_variant_twice_applies_in_order(client: httpx.AsyncClient) -> None:
-    items = [
+    items: list[dict[str, Any]] = [
         {"variant_id": VARIANT_2, "inStock": 1, "demand": 5},
         {"barcode": "nope"},
         {"variant_id": VARIANT_2, "inStock": 2},
