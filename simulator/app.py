@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,6 +20,7 @@ from simulator.control.routes import routes as control_routes
 from simulator.errors import SimulatorError
 from simulator.http import json_response
 from simulator.sandboxes import Sandboxes
+from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.store.connection import Store
@@ -28,12 +28,10 @@ from simulator.store.sandboxes import ddl
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.vendors import VENDORS
 
-DEFAULT_SCENARIO = Path(__file__).parent / "scenarios" / "default.yaml"
-
 
 def load_scenario(path: str | None) -> LoadedScenario:
-    """The scenario a server starts on: the file given, or the default one shipped in the package."""
-    return load_file(path or DEFAULT_SCENARIO)
+    """The scenario a server starts on: a file, a shipped scenario's name, or (None) the shipped default."""
+    return load_file(examples.resolve(path))
 
 
 def create_app(settings: Settings | None = None, scenario: LoadedScenario | None = None) -> Starlette:

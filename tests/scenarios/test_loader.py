@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.scenarios import examples
 from simulator.scenarios.loader import ScenarioError, load_file, load_text
 
 SHOP = """merchantpro:
@@ -123,8 +124,22 @@ def test_the_id_changes_with_content_only() -> None:
 
 def test_shipped_scenarios_validate() -> None:
     root = Path(__file__).resolve().parents[2]
-    for path in sorted((root / "scenarios").glob("*.yaml")):
+    shipped = examples.shipped()
+    assert {"default", "rate-limited-shop", "flaky-network", "partial-batch-failures", "slow-async-imports"} <= set(
+        shipped
+    )
+    for path in shipped.values():
         load_file(path)
-    assert (root / "scenarios" / "default.yaml").read_bytes() == (
-        root / "simulator" / "scenarios" / "default.yaml"
-    ).read_bytes()
+    # The repository's scenarios/ folder shows the same files.
+    assert {p.name: p.read_bytes() for p in (root / "scenarios").glob("*.yaml")} == {
+        p.name: p.read_bytes() for p in shipped.values()
+    }
+
+
+def test_a_shipped_scenario_loads_by_name_and_a_path_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert examples.resolve("rate-limited-shop") == examples.FILES / "rate-limited-shop.yaml"
+    assert examples.resolve(None) == examples.FILES / "default.yaml"
+    assert examples.resolve("no-such-scenario") == Path("no-such-scenario")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "default").write_text("name: mine\n")
+    assert examples.resolve("default") == Path("default")
