@@ -53,7 +53,26 @@ def ensure_scenario(conn: sqlite3.Connection, scenario: LoadedScenario) -> int |
         "INSERT INTO scenarios (id, name, source, doc, seeded_at) VALUES (?, ?, ?, ?, ?)",
         (scenario.id, scenario.spec.name, scenario.source, scenario.to_json(), _now()),
     )
+    refresh_statistics(conn)
     return seeded
+
+
+def refresh_statistics(conn: sqlite3.Connection) -> None:
+    """Give the query planner row statistics. Without them SQLite walks a layered table's primary-key range for a
+    shop (every product) instead of the (shop, sku) index: a lookup by SKU took 25 ms at 100k products instead of
+    0.02 ms. analysis_limit samples each index, so this costs about the same at 1k or 1M rows."""
+    conn.execute("PRAGMA analysis_limit = 1000")
+    conn.execute("ANALYZE")
+    # A sandbox's own rows (<name>_live) are few when a scenario is seeded, often none, so ANALYZE leaves them
+    # without statistics and lookups there would walk the sandbox's primary-key range too. They have the same
+    # shape as the base rows: give each live index its base twin's statistics where it has none of its own.
+    conn.execute(
+        "INSERT INTO sqlite_stat1 (tbl, idx, stat) "
+        "SELECT replace(tbl, '_base', '_live'), replace(idx, '_base', '_live'), stat FROM sqlite_stat1 AS b "
+        "WHERE b.tbl LIKE '%\\_base' ESCAPE '\\' AND NOT EXISTS "
+        "(SELECT 1 FROM sqlite_stat1 AS l WHERE l.tbl = replace(b.tbl, '_base', '_live'))"
+    )
+    conn.execute("ANALYZE sqlite_schema")  # reload the statistics just written
 
 
 def stored_scenarios(conn: sqlite3.Connection) -> list[tuple[str, str, bytes]]:
