@@ -1,37 +1,197 @@
-"""Settings: built from CLI flags, each also readable from a STOCKSIM_* environment variable."""
+"""Settings, each declared once: its default, its help, and the type that checks it. ``stocksim serve`` makes a
+``--flag`` and a ``STOCKSIM_*`` environment variable of every one (simulator/cli.py), so the two cannot drift.
+
+The types word their own one-line errors: the value, what is wrong with it, and what would do instead.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import click
+
+from simulator.scenarios import examples
+
+if TYPE_CHECKING:
+    IntType = click.ParamType[int]
+    TextType = click.ParamType[str]
+else:  # click made ParamType generic after 8.1, which pyproject.toml still allows
+    IntType = TextType = click.ParamType
+
+T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
+
+
+class Host(TextType):
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        host = str(value).strip()
+        # An empty address would listen on every interface: that must be asked for (0.0.0.0), never fallen into.
+        if not host:
+            self.fail(f"{value!r} is not an address: use 127.0.0.1, or 0.0.0.0 for every interface", param, ctx)
+        return host
+
+
+class Port(IntType):
+    name = "port"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            port = int(value)
+        except (TypeError, ValueError):
+            port = -1
+        if not 0 <= port <= 65535:
+            self.fail(f"{value!r} is not a port number: use 1-65535, or 0 for any free port", param, ctx)
+        return port
+
+
+class Count(IntType):
+    """A whole number no smaller than ``minimum``."""
+
+    name = "integer"
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = self.minimum - 1
+        if number < self.minimum:
+            self.fail(f"{value!r} is not a whole number of {self.minimum} or more", param, ctx)
+        return number
+
+
+class LogLevel(TextType):
+    name = "level"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        level = str(value).strip().lower()
+        if level not in LOG_LEVELS:
+            self.fail(f"{value!r} is not a log level: use one of {', '.join(LOG_LEVELS)}", param, ctx)
+        return level
+
+
+class Token(TextType):
+    name = "token"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        token = str(value)
+        # An empty token (an unset variable expanded into --control-token "$TOKEN") would look like protection
+        # while guarding nothing; spaces at either end could never be sent back in a header.
+        if not token or token != token.strip():
+            self.fail(f"{value!r} cannot be a token: use a non-empty value without spaces at either end", param, ctx)
+        return token
+
+
+class Scenario(TextType):
+    name = "name|file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        name = str(value)
+        # A missing file is the caller's mistake, so it is a usage error; a file that does not validate is
+        # reported (every problem in it) when the scenario loads.
+        if not Path(name).exists() and name not in examples.shipped():
+            self.fail(
+                f"{value!r} is neither a file nor a shipped scenario: `stocksim scenarios` lists the shipped ones",
+                param,
+                ctx,
+            )
+        return name
+
+
+class Folder(TextType):
+    name = "folder"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if not Path(str(value)).is_dir():
+            self.fail(f"{value!r} is not a folder: name an existing folder of scenario files", param, ctx)
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """How a setting reads in ``--help`` (and the README), and the type that checks a given value."""
+
+    help: str
+    metavar: str
+    type: click.ParamType[Any]
+    default_text: str | None = None  # how the default reads when it is not the value itself
+
+
+def _setting(
+    default: T, help: str, metavar: str, type: click.ParamType[Any] = click.STRING, default_text: str | None = None
+) -> T:
+    result: T = field(default=default, metadata={"doc": Doc(help, metavar, type, default_text)})
+    return result
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    scenario: str | None = None  # None: the default scenario shipped inside the package
-    db: str | None = None  # None: in memory
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    log_level: str = "info"
-    journal_size: int = 1000  # requests kept per sandbox; the oldest go first
-    # When set, every /_sim/ endpoint but /_sim/health wants `Authorization: Bearer <token>`.
-    control_token: str | None = None
-    # The one folder from which POST /_sim/sandboxes {"scenario_file": ...} may read; None: that is refused.
-    scenario_dir: str | None = None
+    host: str = _setting(
+        "127.0.0.1", "Address to listen on; 0.0.0.0 (or ::) listens on every interface.", "ADDRESS", Host()
+    )
+    port: int = _setting(8080, "Port to listen on; 0 picks a free one (the banner shows which).", "PORT", Port())
+    scenario: str | None = _setting(
+        None,
+        "A shipped scenario's name (`stocksim scenarios` lists them) or a scenario file.",
+        "NAME|FILE",
+        Scenario(),
+        f"the shipped {examples.DEFAULT!r}",
+    )
+    db: str | None = _setting(
+        None, "SQLite file that keeps state across restarts; created if missing.", "FILE", default_text="in memory"
+    )
+    max_body_bytes: int = _setting(
+        DEFAULT_MAX_BODY_BYTES,
+        "Largest request body accepted, in bytes; a larger one gets the vendor's 413.",
+        "BYTES",
+        Count(1),
+    )
+    log_level: str = _setting("info", f"Log level: {', '.join(LOG_LEVELS)}.", "LEVEL", LogLevel())
+    journal_size: int = _setting(
+        1000, "Requests kept per sandbox for /_sim/journal; the oldest go first, 0 keeps none.", "COUNT", Count(0)
+    )
+    control_token: str | None = _setting(
+        None,
+        "Require `Authorization: Bearer TOKEN` on every /_sim/ endpoint but /_sim/health.",
+        "TOKEN",
+        Token(),
+        "none: the control plane is open",
+    )
+    scenario_dir: str | None = _setting(
+        None,
+        'The one folder from which POST /_sim/sandboxes {"scenario_file": ...} may load a scenario.',
+        "FOLDER",
+        Folder(),
+        "none: scenario_file is refused",
+    )
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the STOCKSIM_* variables alone, checked by the types ``stocksim serve`` uses (for code
+        that builds an app itself); an empty variable counts as unset, as it does for the command."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = env.get(f"STOCKSIM_{f.name.upper()}")
-            if raw is None or raw == "":
-                continue
-            values[f.name] = int(raw) if f.type in ("int", int) else raw
-        settings = cls(**values)
-        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+        values = {
+            f.name: doc(f.name).type.convert(env[envvar(f.name)], None, None)
+            for f in fields(cls)
+            if env.get(envvar(f.name))
+        }
+        return cls(**values)
+
+
+def doc(name: str) -> Doc:
+    """The declaration of the setting ``name``."""
+    found: Doc = next(f.metadata["doc"] for f in fields(Settings) if f.name == name)
+    return found
+
+
+def envvar(name: str) -> str:
+    return f"STOCKSIM_{name.upper()}"

@@ -26,11 +26,13 @@ class MaskCredentials(logging.Filter):
         return True
 
 
-def log_config() -> dict[str, Any]:
-    from uvicorn.config import LOGGING_CONFIG
+def log_config(level: str = "info") -> dict[str, Any]:
+    """uvicorn's logging, plus the simulator's own loggers (start-up progress) on uvicorn's console handler."""
+    from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["mask_credentials"] = {"()": "simulator.logs.MaskCredentials"}
     for handler in config["handlers"].values():
         handler.setdefault("filters", []).append("mask_credentials")
+    config["loggers"]["simulator"] = {"handlers": ["default"], "level": LOG_LEVELS[level], "propagate": False}
     return config

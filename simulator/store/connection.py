@@ -14,8 +14,10 @@ used by two units at once.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import aiosqlite
@@ -49,7 +51,13 @@ class Store:
         # check_same_thread=False: units run on the loop's thread and on aiosqlite's, never at the same time.
         conn = await aiosqlite.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
         store = cls(conn, path)
-        await store.run_in_thread(lambda c: _configure(c, path is not None, ddl), transaction=False)
+        try:
+            await store.run_in_thread(lambda c: _configure(c, path is not None, ddl), transaction=False)
+        except BaseException:
+            # aiosqlite's thread is not a daemon: a connection left open here keeps the process alive after the
+            # failure is reported (a server that neither serves nor exits, so no supervisor restarts it).
+            await conn.close()
+            raise
         return store
 
     async def run(self, work: Work[T]) -> T:
@@ -76,8 +84,12 @@ class Store:
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         # aiosqlite has no public "run this function on the connection thread"; _execute is the method all its
         # public calls use. The version range in pyproject.toml pins the aiosqlite this was checked against.
+        # The caller's context goes along (contextvars do not cross threads by themselves): a long unit reports its
+        # progress to whoever started it (simulator/progress.py).
+        context = contextvars.copy_context()
+
         def bound() -> Any:
-            return fn(self._raw, *args)
+            return context.run(fn, self._raw, *args)
 
         return await self._conn._execute(bound)  # type: ignore[no-untyped-call]
 
@@ -90,3 +102,44 @@ def _configure(conn: sqlite3.Connection, on_disk: bool, ddl: str) -> None:
         conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.executescript(ddl)
+
+
+class UnusableDatabase(Exception):
+    """A --db file the server cannot use; the message says what is wrong and what to do."""
+
+
+def check(path: str) -> None:
+    """Prove, before serving, that ``path`` is a sound SQLite file the server can write (or can create).
+
+    ``PRAGMA quick_check`` reads every page, so a truncated or overwritten file is refused here rather than failing
+    requests later; ``BEGIN IMMEDIATE`` takes the write lock, which a read-only file or folder refuses.
+    """
+    if Path(path).is_dir():
+        raise UnusableDatabase(f"--db {path} is a folder: name a file in it, such as {Path(path) / 'stocksim.db'}")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise UnusableDatabase(
+            f"cannot open --db {path} ({exc}): check that its folder exists and is writable"
+        ) from exc
+    try:
+        problems = [" ".join(str(row[0]).split()) for row in conn.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            more = f", and {len(problems) - 1} more problems" if problems[1:] else ""
+            raise sqlite3.DatabaseError(f"{problems[0]}{more}")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UnusableDatabase(
+            f"--db {path} is not a sound SQLite database ({exc}): restore it from a backup, or move it aside to start "
+            "afresh"
+        ) from exc
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise UnusableDatabase(
+            f"cannot write to --db {path} ({exc}): check the file's and its folder's permissions, and that no other "
+            "process holds it"
+        ) from exc
+    finally:
+        conn.close()

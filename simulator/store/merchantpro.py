@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from simulator import progress
 from simulator.domain.errors import NotFound
 from simulator.domain.merchantpro import Product, WarehouseStock
 from simulator.domain.money import basis_points, gross_from_net, net_from_gross, to_cents
@@ -179,9 +180,10 @@ def _shop_rows(shop: spec.Shop) -> Iterator[tuple[Any, ...]]:
 # Synthetic products are made by SQLite itself (one INSERT ... SELECT over a counter): building 100k rows in
 # Python and binding them cost three times as long. Values come from a fixed integer hash of (ordinal, seed,
 # field), so a seed always gives the same catalog. Every product stays below 2**62, so SQLite never overflows.
+GENERATE_SLICE = 50_000
 _HASH = "(((((n * 1103515245 + {salt}) % 2147483648) * 1103515245 + 12345) % 2147483648) >> 4)"
 _GENERATE = """
-WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < :count),
+WITH RECURSIVE seq(n) AS (SELECT :from UNION ALL SELECT n + 1 FROM seq WHERE n < :to),
 draws AS (SELECT n, {net} AS net{stock_columns} FROM seq)
 INSERT INTO mp_product_base (scenario, shop, id, sku, ean, inventory_enabled, stock, price_net, price_gross,
                              old_price_net, old_price_gross, tax_rate, warehouses)
@@ -209,23 +211,26 @@ def _seed_generated(conn: sqlite3.Connection, scenario: str, shop: spec.Shop, ge
         warehouses=warehouses,
     )
     net_low = round(gen.price_net[0] * 100)
-    conn.execute(
-        sql,
-        {
-            "count": gen.count,
-            "seed": gen.seed,
-            "scenario": scenario,
-            "shop": shop.name,
-            "first": gen.first_id,
-            "sku": spec.printf_pattern(gen.sku),
-            "ean": spec.printf_pattern(gen.ean) if gen.ean else None,
-            "enabled": int(spec.switch_on(gen.inventory_enabled)),
-            "low": gen.stock[0],
-            "span": gen.stock[1] - gen.stock[0] + 1,
-            "net_low": net_low,
-            "net_span": round(gen.price_net[1] * 100) - net_low + 1,
-            "factor": 10_000 + basis_points(shop.tax_rate),
-            "rate": shop.tax_rate,
-        },
-    )
+    params: dict[str, Any] = {
+        "seed": gen.seed,
+        "scenario": scenario,
+        "shop": shop.name,
+        "first": gen.first_id,
+        "sku": spec.printf_pattern(gen.sku),
+        "ean": spec.printf_pattern(gen.ean) if gen.ean else None,
+        "enabled": int(spec.switch_on(gen.inventory_enabled)),
+        "low": gen.stock[0],
+        "span": gen.stock[1] - gen.stock[0] + 1,
+        "net_low": net_low,
+        "net_span": round(gen.price_net[1] * 100) - net_low + 1,
+        "factor": 10_000 + basis_points(shop.tax_rate),
+        "rate": shop.tax_rate,
+    }
+    # In slices, so a catalog of millions can report its progress; each row depends only on its ordinal n, so the
+    # slices make the same rows as one statement would.
+    with progress.task(f"generating products for shop {shop.name!r}", total=gen.count) as task:
+        for start in range(1, gen.count + 1, GENERATE_SLICE):
+            end = min(start + GENERATE_SLICE - 1, gen.count)
+            conn.execute(sql, {**params, "from": start, "to": end})
+            task.advance(end - start + 1)
     return gen.count

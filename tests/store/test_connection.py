@@ -1,15 +1,19 @@
-"""Units of work: atomic, rolled back on error, and never interleaved between the loop and aiosqlite's thread."""
+"""Units of work: atomic, rolled back on error, and never interleaved between the loop and aiosqlite's thread;
+opening a --db file: checked before serving, and a failed open leaves nothing running."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import anyio
 import pytest
 
-from simulator.store.connection import Store
+from simulator.store.connection import Store, UnusableDatabase, check
 
 pytestmark = pytest.mark.anyio
 DDL = "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL);"
@@ -61,3 +65,67 @@ async def test_loop_units_wait_for_a_thread_unit_in_flight() -> None:
     assert order == ["bulk", "quick"]
     assert results == [101]
     await store.close()
+
+
+async def test_a_failed_open_leaves_no_thread_behind(tmp_path: Path) -> None:
+    # aiosqlite's thread is not a daemon: left running, it would keep a process that failed to start alive.
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"garbage " * 1000)
+    before = set(threading.enumerate())
+    with pytest.raises(sqlite3.DatabaseError):
+        await Store.open(str(garbage), DDL)
+    deadline = time.monotonic() + 5
+    while [t for t in set(threading.enumerate()) - before if t.is_alive() and not t.daemon]:
+        assert time.monotonic() < deadline, "the connection's thread is still running"
+        await anyio.sleep(0.01)
+
+
+def healthy(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript(DDL)
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(f"k{i:05d}", i) for i in range(20_000)])
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_check_passes_a_sound_file_and_a_new_one(tmp_path: Path) -> None:
+    check(str(healthy(tmp_path / "sound.db")))
+    check(str(tmp_path / "new.db"))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "says"),
+    [
+        (lambda data: b"garbage " * 1000, "not a sound SQLite database"),
+        (lambda data: data[: len(data) // 2], "not a sound SQLite database"),
+        (lambda data: data[:8192] + bytes(4096) + data[12288:], "not a sound SQLite database"),
+    ],
+    ids=["garbage", "cut in half", "a page zeroed"],
+)
+def test_check_refuses_a_damaged_file(tmp_path: Path, spoil: Callable[[bytes], bytes], says: str) -> None:
+    path = healthy(tmp_path / "state.db")
+    path.write_bytes(spoil(path.read_bytes()))
+    with pytest.raises(UnusableDatabase, match=says) as caught:
+        check(str(path))
+    assert "\n" not in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_check_refuses_what_cannot_be_opened(tmp_path: Path) -> None:
+    with pytest.raises(UnusableDatabase, match="is a folder"):
+        check(str(tmp_path))
+    with pytest.raises(UnusableDatabase, match="cannot open"):
+        check(str(tmp_path / "missing" / "state.db"))
+
+
+def test_check_refuses_a_file_it_cannot_write(tmp_path: Path) -> None:
+    path = healthy(tmp_path / "state.db")
+    path.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        if os.access(path, os.W_OK):
+            pytest.skip("this user may write read-only files (root)")
+        with pytest.raises(UnusableDatabase, match="cannot write"):
+            check(str(path))
+    finally:
+        tmp_path.chmod(0o755)
