@@ -122,8 +122,10 @@ def _schemas(document: Document, written: dict[str, Any], where: str) -> dict[st
     schemas = dict(written)
     for name, schema in generated.items():
         words = schemas.pop(name, {})
-        # The words first, after the title, where a reader looks for them.
-        schema = {"title": schema.pop("title", name), **{k: v for k, v in words.items() if k in ANNOTATIONS}, **schema}
+        # The part's words win over a docstring, and come first after the title, where a reader looks for them.
+        annotations = {k: v for k, v in words.items() if k in ANNOTATIONS}
+        rest = {k: v for k, v in schema.items() if k not in annotations and k != "title"}
+        schema = {"title": schema.get("title", name), **annotations, **rest}
         for key, value in words.items():
             if key == "properties":
                 fields = schema.get("properties", {})

@@ -17,6 +17,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from simulator.openapi import DOCUMENTS, Document, DocumentError, build, committed_text
+from simulator.toolkit.rules import Window
 from simulator.vendors.merchantpro.wire import InventoryPatch
 from tests.support import ROOT
 
@@ -96,13 +97,18 @@ def _part(folder: Path, text: str) -> Document:
     (folder / "made-up.yaml").write_text(
         "openapi: 3.1.0\ninfo: {title: t}\npaths: {}\ncomponents:\n  schemas:\n" + text, encoding="utf-8"
     )
-    return Document("made-up", structs=(InventoryPatch,), folder=folder)
+    return Document("made-up", structs=(InventoryPatch, Window), folder=folder)
 
 
 def test_a_part_adds_words_to_a_struct_schema(tmp_path: Path) -> None:
-    document = build(_part(tmp_path, "    InventoryPatch:\n      properties:\n        stock: {description: Units}\n"))
-    stock = document["components"]["schemas"]["InventoryPatch"]["properties"]["stock"]
+    words = "    InventoryPatch:\n      properties:\n        stock: {description: Units}\n"
+    words += "    Window:\n      description: From install\n"
+    schemas = build(_part(tmp_path, words))["components"]["schemas"]
+    stock = schemas["InventoryPatch"]["properties"]["stock"]
     assert stock["description"] == "Units" and "anyOf" in stock
+    # The part's words win over the Struct's docstring.
+    assert Window.__doc__ and schemas["Window"]["description"] == "From install"
+    assert schemas["Window"]["properties"].keys() == {"start", "end"}
 
 
 @pytest.mark.parametrize(
