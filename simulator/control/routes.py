@@ -19,6 +19,7 @@ from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type, whole_number
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.openapi.routes import routes as openapi_routes
 from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
@@ -203,4 +204,5 @@ def routes() -> list[BaseRoute]:
         Route("/sandboxes/{name}", sandbox_item, methods=["GET", "DELETE"]),
         Route("/sandboxes/{name}/reset", sandbox_reset, methods=["POST"]),
         *toolkit_routes(),
+        *openapi_routes(),
     ]

@@ -53,6 +53,8 @@ def _steer(case: Any) -> None:
         if not params:
             continue
         for key, options in STEER.items():
+            if key == "name" and case.path.startswith("/_sim/openapi/"):
+                continue  # a document's name: the document's enum already names only real ones
             value = params.get(key)
             if isinstance(value, str) and zlib.crc32(value.encode()) % 5:
                 params[key] = options[zlib.crc32(value.encode()) % len(options)]
@@ -90,5 +92,8 @@ def test_the_contract_test_really_ran() -> None:
         "GET /_sim/journal 200",
         "POST /_sim/clock 200",
         "GET /_sim/ilevel/fail-items 200",
+        "GET /_sim/openapi 200",
+        "GET /_sim/openapi/{name}.json 200",
+        "GET /_sim/openapi/{name}.yaml 200",
     ):
         assert SEEN.get(key, 0) > 0, (key, SEEN)
