@@ -30,11 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def push_stock(base_url: str, key: str, secret: str, sku: str, stock: int, attempts: int = 3) -> dict[str, Any]:
-    """The client under test: set one product's stock in a MerchantPro shop, retrying 429 and 5xx answers."""
+    """The client under test: set one product's stock in a MerchantPro shop, retrying 429 and 5xx answers
+    (after the Retry-After the shop asks for, if any)."""
     with httpx.Client(base_url=base_url, auth=(key, secret), timeout=5) as http:
         for attempt in range(1, attempts + 1):
             r = http.patch(f"/api/v2/inventory/sku/{quote(sku, safe='')}", json={"stock": stock})
             if r.status_code in (429, 500, 502, 503, 504) and attempt < attempts:
+                time.sleep(float(r.headers.get("Retry-After", 0)))
                 continue
             r.raise_for_status()
             product: dict[str, Any] = r.json()
@@ -57,6 +59,20 @@ def test_push_stock_retries_a_503(stock_sandbox: StockSandbox) -> None:
     assert product["stock"] == 7
     shop.verify(
         {"vendor": "merchantpro", "method": "PATCH", "status": 503, "exactly": 1},
+        {"vendor": "merchantpro", "method": "PATCH", "status": 200, "exactly": 1},
+    )
+
+
+@pytest.mark.stocksim_scenario("rate-limited-shop")  # a shipped scenario: 5 requests a burst, then 1 a second
+def test_push_stock_waits_out_a_rate_limit(stock_sandbox: StockSandbox) -> None:
+    shop = stock_sandbox
+    creds = shop.credentials("merchantpro", "shop")
+    for _ in range(5):  # another process of the shop's spends the burst
+        shop.client.get("/merchantpro/shop/api/v2/inventory/sku/MUG-RED", auth=(creds["username"], creds["password"]))
+    product = push_stock(shop.base_url("merchantpro", "shop"), creds["username"], creds["password"], "MUG-RED", 3)
+    assert product["stock"] == 3
+    shop.verify(
+        {"vendor": "merchantpro", "method": "PATCH", "status": 429, "exactly": 1},
         {"vendor": "merchantpro", "method": "PATCH", "status": 200, "exactly": 1},
     )
 
@@ -348,7 +364,7 @@ def test_the_plugin_works_in_another_project(mode: str, tmp_path: Path, stock_si
     assert "BY NAME [('merchantpro', 'shop')]" in run.stdout
     assert "BY PATH [('merchantpro', 's')]" in run.stdout
     if mode == "STOCKSIM_URL":
-        assert "4 passed" in run.stdout
+        assert "5 passed" in run.stdout  # the docs example's two tests too
         assert f"URL {stock_simulator.url} {stock_simulator.url}" in run.stdout
         assert "APIS ['centra', 'ilevel', 'ka-ching', 'merchantpro']" in run.stdout
     else:
