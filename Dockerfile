@@ -1,12 +1,14 @@
 # stock-api-simulator in a container. Binds 0.0.0.0 inside the container only (the CLI's own default is
-# 127.0.0.1). Mount your scenario files at /scenarios and, for state that survives restarts, a folder at /data:
-#   docker run -p 8080:8080 -v $PWD/scenarios:/scenarios stocksim --scenario /scenarios/my.yaml --db /data/sim.db
+# 127.0.0.1). The shipped scenarios are in the package (--scenario rate-limited-shop); mount your own scenario files
+# at /scenarios and, for state that survives restarts, a volume at /data:
+#   docker run -p 8080:8080 -v "$PWD/my-scenarios:/scenarios:ro" -v stocksim-data:/data stocksim \
+#     --scenario /scenarios/shop.yaml --db /data/sim.db
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY simulator ./simulator
 RUN pip install . \
     && useradd --create-home --uid 10001 stocksim \

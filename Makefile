@@ -14,9 +14,12 @@ PORT ?= $(or $(STOCKSIM_PORT),8080)
 
 .PHONY: serve test lint typecheck pytest bench fuzz test-latest clean
 
+# ensurepip (a plain `python -m venv`) takes seconds: the system's pip installs uv when there is one (pip >= 22.3).
 $(UV):
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(PYTHON) -m venv --without-pip $(TOOLS)
+	$(PYTHON) -m pip --python $(TOOLS)/bin/python install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
+	  || { $(TOOLS)/bin/python -m ensurepip --default-pip >/dev/null \
+	       && $(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
 
 # Runtime only: what `make serve` needs. --inexact keeps the test extras if `make test` installed them.
 $(VENV)/.runtime-stamp: pyproject.toml uv.lock | $(UV)

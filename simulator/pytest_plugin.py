@@ -2,10 +2,15 @@
 client against the simulator over real sockets.
 
 - ``stock_simulator`` (session): the simulator on a free 127.0.0.1 port in a thread, on the default scenario or
-  the file in ``STOCKSIM_SCENARIO``; or, with ``STOCKSIM_URL`` set, a simulator already running there (send
-  ``STOCKSIM_CONTROL_TOKEN`` as its control token if it was started with one).
+  the one ``STOCKSIM_SCENARIO`` names (a file, or a shipped scenario's name such as ``rate-limited-shop``); or,
+  with ``STOCKSIM_URL`` set, a simulator already running there (send ``STOCKSIM_CONTROL_TOKEN`` as its control
+  token if it was started with one).
 - ``stock_sandbox`` (function): a fresh sandbox for one test, deleted after it. ``@pytest.mark.stocksim_scenario
-  ("path.yaml")`` (relative to the pytest rootdir) creates it from that scenario file instead.
+  ("rate-limited-shop")`` creates it from a shipped scenario, or from a file (a path relative to the pytest
+  rootdir) instead.
+
+Every HTTP client of a session shares one connection pool (see ``StockSimulator``), so a sandbox costs the
+server's create and delete, not a client's set-up: creating an ``httpx.Client`` builds an SSL context (~40 ms).
 
 This module loads in every pytest run of anyone who installs the package, so it imports nothing heavy at the top:
 uvicorn, httpx and the app are imported inside the fixtures.
@@ -30,6 +35,9 @@ if TYPE_CHECKING:
 
 MARKER = "stocksim_scenario"
 START_TIMEOUT_SECONDS = 15.0
+# A pooled connection is dropped by the client this long before the server would close it (``stocksim serve``
+# and serve_app keep idle connections KEEP_ALIVE_SECONDS), so a request never goes out on a socket being closed.
+KEEP_ALIVE_MARGIN_SECONDS = 5.0
 
 
 class ControlError(RuntimeError):
@@ -57,19 +65,17 @@ class StockSandbox:
     """One sandbox: its own copy of the scenario's data, faults, rate-limit buckets, journal and clock.
 
     ``client`` is an ``httpx.Client`` whose base URL is the sandbox's root, so ``client.patch("/merchantpro/demo/
-    api/v2/...")`` reaches this sandbox's MerchantPro shop ``demo``. Usable as a context manager (deletes on exit).
+    api/v2/...")`` reaches this sandbox's MerchantPro shop ``demo``; it sends through the simulator's connection
+    pool. Usable as a context manager (deletes on exit).
     """
 
-    def __init__(self, control_url: str, description: Mapping[str, Any]) -> None:
-        import httpx
-
+    def __init__(self, simulator: StockSimulator, description: Mapping[str, Any]) -> None:
         self.name: str = description["name"]
         self.root_url: str = description["root_url"]
         self.apis: list[dict[str, Any]] = list(description["apis"])
-        self.client = httpx.Client(base_url=self.root_url, trust_env=False)
-        self._control = httpx.Client(
-            base_url=control_url, params={"sandbox": self.name}, headers=control_headers(), trust_env=False
-        )
+        self._simulator = simulator
+        self._params = {"sandbox": self.name}
+        self.client = simulator._client(self.root_url)
 
     def __repr__(self) -> str:
         return f"StockSandbox({self.name!r}, {self.root_url!r})"
@@ -102,32 +108,32 @@ class StockSandbox:
     def add_fault(self, rules: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Install one fault rule or a list of them (all or none); returns the installed rules."""
         payload = dict(rules) if isinstance(rules, Mapping) else [dict(r) for r in rules]
-        installed: list[dict[str, Any]] = _check(self._control.post("/_sim/faults", json=payload))["installed"]
+        installed: list[dict[str, Any]] = _check(self._control("POST", "/_sim/faults", json=payload))["installed"]
         return installed
 
     def faults(self) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = _check(self._control.get("/_sim/faults"))["faults"]
+        found: list[dict[str, Any]] = _check(self._control("GET", "/_sim/faults"))["faults"]
         return found
 
     def clear_faults(self) -> int:
         """Remove every fault rule (the scenario's too, until ``reset``); returns how many were removed."""
-        removed: int = _check(self._control.delete("/_sim/faults"))["removed"]
+        removed: int = _check(self._control("DELETE", "/_sim/faults"))["removed"]
         return removed
 
     def journal(self, **filters: Any) -> list[dict[str, Any]]:
         """Requests the sandbox's vendors received, oldest first. Filters: vendor, account, method, path (a glob),
         status, fault (bool), body_contains, limit."""
         params = {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in filters.items()}
-        entries: list[dict[str, Any]] = _check(self._control.get("/_sim/journal", params=params))["entries"]
+        entries: list[dict[str, Any]] = _check(self._control("GET", "/_sim/journal", params=params))["entries"]
         return entries
 
     def clear_journal(self) -> None:
-        _check(self._control.delete("/_sim/journal"))
+        _check(self._control("DELETE", "/_sim/journal"))
 
     def verify(self, *expectations: Mapping[str, Any]) -> dict[str, Any]:
         """Check the journal, e.g. ``verify({"vendor": "centra", "method": "POST", "exactly": 1})``. Raises an
         AssertionError with the simulator's explanation of each unmet expectation."""
-        response = self._control.post("/_sim/verify", json={"expect": [dict(e) for e in expectations]})
+        response = self._control("POST", "/_sim/verify", json={"expect": [dict(e) for e in expectations]})
         if response.status_code == 417:
             raise AssertionError(response.json()["message"])
         result: dict[str, Any] = _check(response)
@@ -150,7 +156,7 @@ class StockSandbox:
 
     def _clock_change(self, change: dict[str, Any] | None) -> dict[str, Any]:
         response = (
-            self._control.get("/_sim/clock") if change is None else self._control.post("/_sim/clock", json=change)
+            self._control("GET", "/_sim/clock") if change is None else self._control("POST", "/_sim/clock", json=change)
         )
         result: dict[str, Any] = _check(response)
         return result
@@ -158,54 +164,98 @@ class StockSandbox:
     def state(self, vendor: str | None = None) -> dict[str, Any]:
         """The sandbox's data as ``/_sim/state`` shows it, keyed by vendor name."""
         params = {"vendor": vendor} if vendor else None
-        result: dict[str, Any] = _check(self._control.get("/_sim/state", params=params))
+        result: dict[str, Any] = _check(self._control("GET", "/_sim/state", params=params))
         return result
 
     def reset(self) -> None:
         """Back to the scenario: its data and fault rules, an empty journal, real time."""
-        _check(self._control.post("/_sim/reset"))
+        _check(self._control("POST", "/_sim/reset"))
 
     def delete(self) -> None:
+        """Delete the sandbox on the server (already deleted is fine); ``client`` is closed with it."""
         try:
-            response = self._control.delete(f"/_sim/sandboxes/{self.name}")
+            response = self._simulator._control.delete(f"/_sim/sandboxes/{self.name}")
             if response.status_code != 404:  # already deleted by the test itself
                 _check(response)
         finally:
-            self.client.close()
-            self._control.close()
+            self.client.close()  # the pool is the simulator's: closing only marks this client as done
+
+    def _control(
+        self, method: str, path: str, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> httpx.Response:
+        return self._simulator._control.request(method, path, params={**self._params, **(params or {})}, json=json)
 
 
 class StockSimulator:
-    """A running simulator: ``url`` is its root; ``create_sandbox`` makes sandboxes on it."""
+    """A running simulator: ``url`` is its root; ``create_sandbox`` makes sandboxes on it.
+
+    It owns one connection pool that its control requests and every sandbox's ``client`` share; ``close()`` (or
+    leaving ``with StockSimulator(url) as sim:``) closes it. The ``stock_simulator`` fixture does that itself.
+    """
 
     def __init__(self, url: str) -> None:
+        import httpx
+
+        from simulator.cli import KEEP_ALIVE_SECONDS
+
         self.url = url.rstrip("/")
+        limits = httpx.Limits(keepalive_expiry=KEEP_ALIVE_SECONDS - KEEP_ALIVE_MARGIN_SECONDS)
+        self._pool = httpx.HTTPTransport(limits=limits)
+        self._shared = _shared(self._pool)
+        self._control = self._client(self.url, headers=control_headers())
 
     def __repr__(self) -> str:
         return f"StockSimulator({self.url!r})"
 
+    def __enter__(self) -> StockSimulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool (sandboxes' clients stop working too)."""
+        self._pool.close()
+
     def create_sandbox(
         self, name: str | None = None, scenario: str | os.PathLike[str] | Mapping[str, Any] | None = None
     ) -> StockSandbox:
-        """A new sandbox, on the simulator's scenario or on ``scenario``: a YAML file's path or the scenario as a
-        dict. Without ``name``, a unique one."""
-        import httpx
+        """A new sandbox, on the simulator's scenario or on ``scenario``: a YAML file's path, a shipped scenario's
+        name (``"rate-limited-shop"``; a file of that name wins) or the scenario as a dict. Without ``name``, a
+        unique one."""
+        from simulator.scenarios import examples
 
         body: dict[str, Any] = {"name": name or f"pytest-{uuid.uuid4().hex[:12]}"}
         if isinstance(scenario, Mapping):
             body["scenario"] = dict(scenario)
         elif scenario is not None:
-            body["scenario"] = Path(scenario).read_text(encoding="utf-8")
-        with httpx.Client(headers=control_headers(), trust_env=False) as client:
-            description = _check(client.post(f"{self.url}/_sim/sandboxes", json=body))
-        return StockSandbox(self.url, description)
+            body["scenario"] = examples.resolve(os.fspath(scenario)).read_text(encoding="utf-8")
+        return StockSandbox(self, _check(self._control.post("/_sim/sandboxes", json=body)))
+
+    def _client(self, base_url: str, headers: Mapping[str, str] | None = None) -> httpx.Client:
+        """An ``httpx.Client`` on this simulator's pool: cheap to make (no SSL context of its own), and closing it
+        leaves the pool open for the others."""
+        import httpx
+
+        return httpx.Client(base_url=base_url, headers=headers, transport=self._shared, trust_env=False)
+
+
+def _shared(pool: httpx.BaseTransport) -> httpx.BaseTransport:
+    """``pool`` behind a transport whose ``close()`` does nothing, for the clients that share it."""
+    import httpx
+
+    class Shared(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            return pool.handle_request(request)
+
+    return Shared()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(path): create the stock_sandbox fixture from this scenario YAML file (path relative to "
-        "the pytest rootdir)",
+        f"{MARKER}(scenario): create the stock_sandbox fixture from this scenario: a shipped one's name "
+        "(e.g. rate-limited-shop) or a YAML file's path relative to the pytest rootdir",
     )
 
 
@@ -215,28 +265,42 @@ def stock_simulator() -> Iterator[StockSimulator]:
     url = os.environ.get("STOCKSIM_URL")
     if url:
         _check_healthy(url)
-        yield StockSimulator(url)
+        with StockSimulator(url) as simulator:
+            yield simulator
         return
-    with _serve(os.environ.get("STOCKSIM_SCENARIO") or None) as served:
-        yield StockSimulator(served)
+    with _serve(os.environ.get("STOCKSIM_SCENARIO") or None) as served, StockSimulator(served) as simulator:
+        yield simulator
 
 
 @pytest.fixture
 def stock_sandbox(request: pytest.FixtureRequest, stock_simulator: StockSimulator) -> Iterator[StockSandbox]:
     """A fresh sandbox for this test, named after it, deleted afterwards."""
     marker = request.node.get_closest_marker(MARKER)
-    scenario: Path | None = None
-    if marker is not None:
-        if len(marker.args) != 1:
-            raise pytest.UsageError(f"@pytest.mark.{MARKER} takes one argument: the scenario file's path")
-        scenario = request.config.rootpath / marker.args[0]
+    scenario = None if marker is None else _marked_scenario(request.config.rootpath, marker.args)
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)[:40].strip("-._") or "test"
-    name = f"{slug}-{uuid.uuid4().hex[:8]}"
-    sandbox = stock_simulator.create_sandbox(name, scenario)
+    sandbox = stock_simulator.create_sandbox(f"{slug}-{uuid.uuid4().hex[:8]}", scenario)
     try:
         yield sandbox
     finally:
         sandbox.delete()
+
+
+def _marked_scenario(rootpath: Path, args: tuple[Any, ...]) -> Path:
+    """The file a ``stocksim_scenario`` marker names: a path under the rootdir, else a shipped scenario."""
+    from simulator.scenarios import examples
+
+    if len(args) != 1 or not isinstance(args[0], str | os.PathLike):
+        raise pytest.UsageError(f"@pytest.mark.{MARKER} takes one argument: a shipped scenario's name or a file's path")
+    path = rootpath / args[0]
+    if path.is_file():
+        return path
+    shipped = examples.shipped()
+    if os.fspath(args[0]) in shipped:
+        return shipped[os.fspath(args[0])]
+    raise pytest.UsageError(
+        f"@pytest.mark.{MARKER}({os.fspath(args[0])!r}): no file {path} and no shipped scenario of that name "
+        f"(shipped: {', '.join(shipped)})"
+    )
 
 
 def _check_healthy(url: str) -> None:
@@ -250,7 +314,8 @@ def _check_healthy(url: str) -> None:
 
 @contextmanager
 def _serve(scenario: str | None) -> Iterator[str]:
-    """The simulator on ``scenario`` (None: the shipped default), served as ``serve_app`` does."""
+    """The simulator on ``scenario`` (a file, a shipped scenario's name, or None: the shipped default), served as
+    ``serve_app`` does."""
     from simulator.app import create_app, load_scenario
     from simulator.config import Settings
 
@@ -260,17 +325,22 @@ def _serve(scenario: str | None) -> Iterator[str]:
 
 @contextmanager
 def serve_app(app: Any, port: int | None = None) -> Iterator[str]:
-    """An ASGI app on uvicorn in a daemon thread, bound to 127.0.0.1 (on a free port unless given); yields its
-    root URL and stops the server on exit."""
+    """An ASGI app on uvicorn in a daemon thread, bound to 127.0.0.1 (on a free port unless given), keeping idle
+    connections as long as ``stocksim serve`` does; yields its root URL and stops the server on exit."""
     import socket
 
     import uvicorn
+
+    from simulator.cli import KEEP_ALIVE_SECONDS
 
     if port is None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="stocksim", daemon=True)
     thread.start()
     deadline = time.monotonic() + START_TIMEOUT_SECONDS

@@ -7,11 +7,15 @@ keeps the two the same.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import textwrap
+import time
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,16 +24,19 @@ import httpx
 import pytest
 
 from simulator.pytest_plugin import ControlError, StockSandbox, StockSimulator
+from simulator.scenarios import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def push_stock(base_url: str, key: str, secret: str, sku: str, stock: int, attempts: int = 3) -> dict[str, Any]:
-    """The client under test: set one product's stock in a MerchantPro shop, retrying 429 and 5xx answers."""
+    """The client under test: set one product's stock in a MerchantPro shop, retrying 429 and 5xx answers
+    (after the Retry-After the shop asks for, if any)."""
     with httpx.Client(base_url=base_url, auth=(key, secret), timeout=5) as http:
         for attempt in range(1, attempts + 1):
             r = http.patch(f"/api/v2/inventory/sku/{quote(sku, safe='')}", json={"stock": stock})
             if r.status_code in (429, 500, 502, 503, 504) and attempt < attempts:
+                time.sleep(float(r.headers.get("Retry-After", 0)))
                 continue
             r.raise_for_status()
             product: dict[str, Any] = r.json()
@@ -52,6 +59,20 @@ def test_push_stock_retries_a_503(stock_sandbox: StockSandbox) -> None:
     assert product["stock"] == 7
     shop.verify(
         {"vendor": "merchantpro", "method": "PATCH", "status": 503, "exactly": 1},
+        {"vendor": "merchantpro", "method": "PATCH", "status": 200, "exactly": 1},
+    )
+
+
+@pytest.mark.stocksim_scenario("rate-limited-shop")  # a shipped scenario: 5 requests a burst, then 1 a second
+def test_push_stock_waits_out_a_rate_limit(stock_sandbox: StockSandbox) -> None:
+    shop = stock_sandbox
+    creds = shop.credentials("merchantpro", "shop")
+    for _ in range(5):  # another process of the shop's spends the burst
+        shop.client.get("/merchantpro/shop/api/v2/inventory/sku/MUG-RED", auth=(creds["username"], creds["password"]))
+    product = push_stock(shop.base_url("merchantpro", "shop"), creds["username"], creds["password"], "MUG-RED", 3)
+    assert product["stock"] == 3
+    shop.verify(
+        {"vendor": "merchantpro", "method": "PATCH", "status": 429, "exactly": 1},
         {"vendor": "merchantpro", "method": "PATCH", "status": 200, "exactly": 1},
     )
 
@@ -80,10 +101,15 @@ def test_the_docs_example_is_this_file() -> None:
 
 
 def run_pytest(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """pytest in another directory: no conftest, no access to this repository's tests/, only the installed plugin."""
+    """pytest in another directory: no conftest, no access to this repository's tests/, only the installed plugin.
+
+    The other pytest plugins installed here (this project's test extras: hypothesis, schemathesis, anyio) are
+    blocked, as an integrator's project would not have them; they would also take seconds to load."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("STOCKSIM_") and k != "PYTEST_ADDOPTS"}
+    others = [f"no:{ep.name}" for ep in entry_points(group="pytest11") if ep.value != "simulator.pytest_plugin"]
+    blocked = [arg for name in others for arg in ("-p", name)]
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "-W", "error"],
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", *blocked, "-W", "error"],
         cwd=where,
         env={**clean, **env},
         capture_output=True,
@@ -190,8 +216,14 @@ def test_advancing_the_clock_refills_a_rate_limit(stock_simulator: StockSimulato
         assert sb.run_clock()["frozen"] is False
 
 
-@pytest.mark.stocksim_scenario("scenarios/rate-limited-shop.yaml")
-def test_the_marker_makes_the_sandbox_from_a_scenario_file(stock_sandbox: StockSandbox) -> None:
+@pytest.mark.parametrize(
+    "_",
+    [
+        pytest.param("name", marks=pytest.mark.stocksim_scenario("rate-limited-shop"), id="shipped-name"),
+        pytest.param("path", marks=pytest.mark.stocksim_scenario("scenarios/rate-limited-shop.yaml"), id="path"),
+    ],
+)
+def test_the_marker_makes_the_sandbox_from_a_shipped_scenario_or_a_file(stock_sandbox: StockSandbox, _: str) -> None:
     assert [(a["vendor"], a["account"]) for a in stock_sandbox.apis] == [("merchantpro", "shop")]
     assert stock_sandbox.base_url("merchantpro") == f"{stock_sandbox.root_url}/merchantpro/shop"
     assert stock_sandbox.credentials("merchantpro") == {
@@ -246,6 +278,39 @@ def test_a_scenario_that_does_not_validate_is_refused(stock_simulator: StockSimu
         stock_simulator.create_sandbox(scenario=bad)
 
 
+def test_a_sandbox_reuses_the_sessions_connections(stock_simulator: StockSimulator) -> None:
+    """A sandbox costs the server's create and delete (a few ms), not a new client's SSL context (~40 ms each)."""
+    times = []
+    for _ in range(31):
+        started = time.perf_counter()
+        with stock_simulator.create_sandbox():
+            pass
+        times.append(time.perf_counter() - started)
+    assert statistics.median(times) < 0.030, times
+
+
+def test_a_deleted_sandbox_closes_its_client_and_leaves_the_others_working(
+    stock_sandbox: StockSandbox, stock_simulator: StockSimulator
+) -> None:
+    with stock_simulator.create_sandbox() as other:
+        assert other.client.get(f"{BASE}/id/10001", auth=DEMO).status_code == 200
+    with pytest.raises(RuntimeError, match="closed"):
+        other.client.get(f"{BASE}/id/10001", auth=DEMO)
+    assert stock_sandbox.client.get(f"{BASE}/id/10001", auth=DEMO).json()["stock"] == 10
+    assert [e["status"] for e in stock_sandbox.journal()] == [200]
+    stock_sandbox.client.close()  # a test closing the sandbox's client does not close the session's pool
+    with stock_simulator.create_sandbox() as third:
+        assert third.client.get(f"{BASE}/id/10001", auth=DEMO).status_code == 200
+
+
+def test_create_sandbox_takes_a_shipped_scenarios_name(stock_simulator: StockSimulator) -> None:
+    with stock_simulator.create_sandbox(scenario="partial-batch-failures") as sb:
+        assert sorted({a["vendor"] for a in sb.apis}) == ["centra", "ilevel"]
+        assert {f["source"] for f in sb.faults()} == {"scenario"}
+    with pytest.raises(FileNotFoundError):
+        stock_simulator.create_sandbox(scenario="no-such-scenario")
+
+
 def test_importing_the_plugin_imports_nothing_heavy() -> None:
     code = (
         "import sys, simulator.pytest_plugin; print([m for m in ('httpx', 'uvicorn', 'starlette') if m in sys.modules])"
@@ -255,29 +320,85 @@ def test_importing_the_plugin_imports_nothing_heavy() -> None:
 
 
 OUTSIDE_TEST = """
+import os
+
+import pytest
+
+
 def test_outside(stock_sandbox, stock_simulator):
-    import os
     print("URL", stock_simulator.url, os.environ.get("STOCKSIM_URL"))
     print("APIS", sorted({a["vendor"] for a in stock_sandbox.apis}))
+
+
+@pytest.mark.stocksim_scenario("rate-limited-shop")
+def test_marked_by_name(stock_sandbox):
+    print("BY NAME", [(a["vendor"], a["account"]) for a in stock_sandbox.apis])
+
+
+@pytest.mark.stocksim_scenario("scenarios/mine.yaml")
+def test_marked_by_path(stock_sandbox):
+    print("BY PATH", [(a["vendor"], a["account"]) for a in stock_sandbox.apis])
 """
 
 
-@pytest.mark.parametrize("mode", ["own-server", "STOCKSIM_URL"])
+def outside_project(where: Path) -> Path:
+    """A project of its own: tests/ and scenarios/ under ``where`` (the rootdir), the plugin from the install."""
+    (where / "tests").mkdir()
+    (where / "tests" / "test_outside.py").write_text(textwrap.dedent(OUTSIDE_TEST))
+    (where / "scenarios").mkdir()
+    (where / "scenarios" / "mine.yaml").write_text(json.dumps(LIMITED))  # JSON is YAML
+    return where
+
+
+@pytest.mark.parametrize("mode", ["own-server", "own-server-by-name", "STOCKSIM_URL"])
 def test_the_plugin_works_in_another_project(mode: str, tmp_path: Path, stock_simulator: StockSimulator) -> None:
-    (tmp_path / "test_outside.py").write_text(textwrap.dedent(OUTSIDE_TEST))
+    project = outside_project(tmp_path)
     if mode == "STOCKSIM_URL":
-        (tmp_path / "test_docs_example.py").write_text(docs_example())
-        run = run_pytest(tmp_path, {"STOCKSIM_URL": stock_simulator.url})
+        (project / "tests" / "test_docs_example.py").write_text(docs_example())
+        run = run_pytest(project, {"STOCKSIM_URL": stock_simulator.url})
+    elif mode == "own-server":
+        run = run_pytest(project, {"STOCKSIM_SCENARIO": str(ROOT / "scenarios" / "slow-async-imports.yaml")})
     else:
-        run = run_pytest(tmp_path, {"STOCKSIM_SCENARIO": str(ROOT / "scenarios" / "slow-async-imports.yaml")})
+        run = run_pytest(project, {"STOCKSIM_SCENARIO": "slow-async-imports"})
     assert run.returncode == 0, run.stdout + run.stderr
+    assert "BY NAME [('merchantpro', 'shop')]" in run.stdout
+    assert "BY PATH [('merchantpro', 's')]" in run.stdout
     if mode == "STOCKSIM_URL":
-        assert "2 passed" in run.stdout
+        assert "5 passed" in run.stdout  # the docs example's two tests too
         assert f"URL {stock_simulator.url} {stock_simulator.url}" in run.stdout
         assert "APIS ['centra', 'ilevel', 'ka-ching', 'merchantpro']" in run.stdout
     else:
+        assert "3 passed" in run.stdout
         assert "URL http://127.0.0.1:" in run.stdout
         assert "APIS ['ka-ching']" in run.stdout
+
+
+MARKED_WRONG = """
+import pytest
+
+
+@pytest.mark.stocksim_scenario("no-such-scenario")
+def test_unknown(stock_sandbox):
+    pass
+
+
+@pytest.mark.stocksim_scenario("a.yaml", "b.yaml")
+def test_two(stock_sandbox):
+    pass
+"""
+
+
+def test_a_marker_that_names_no_scenario_fails_its_test_saying_why(
+    tmp_path: Path, stock_simulator: StockSimulator
+) -> None:
+    (tmp_path / "test_wrong.py").write_text(textwrap.dedent(MARKED_WRONG))
+    run = run_pytest(tmp_path, {"STOCKSIM_URL": stock_simulator.url})
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "2 errors" in run.stdout
+    missing = tmp_path / "no-such-scenario"
+    assert f"stocksim_scenario('no-such-scenario'): no file {missing} and no shipped scenario" in run.stdout
+    assert f"of that name (shipped: {', '.join(examples.shipped())})" in run.stdout
+    assert "stocksim_scenario takes one argument" in run.stdout
 
 
 def test_the_plugin_sends_the_control_token(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -285,10 +406,10 @@ def test_the_plugin_sends_the_control_token(monkeypatch: pytest.MonkeyPatch) -> 
 
     with served(app_for(control_token="t0ken")) as url:
         monkeypatch.delenv("STOCKSIM_CONTROL_TOKEN", raising=False)
-        with pytest.raises(ControlError) as refused:
-            StockSimulator(url).create_sandbox()
+        with StockSimulator(url) as simulator, pytest.raises(ControlError) as refused:
+            simulator.create_sandbox()
         assert refused.value.status == 401
         monkeypatch.setenv("STOCKSIM_CONTROL_TOKEN", "t0ken")
-        with StockSimulator(url).create_sandbox() as sandbox:
+        with StockSimulator(url) as simulator, simulator.create_sandbox() as sandbox:
             assert sandbox.state("merchantpro")["merchantpro"]["shops"]["demo"]["total"] == 5
             assert sandbox.journal() == []

@@ -1,5 +1,5 @@
 """Centra (fashion commerce platform): the Order API v1 stock endpoints. See
-../shared/reference/centra-update-stock.txt and the Centra part of vendor-facts.md."""
+docs/vendors/centra-update-stock.txt and the Centra part of vendor-facts.md."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """i.LEVEL Connect (UK retail/warehouse software): the batch stock upload and its companion reads.
-See ../shared/reference/ilevel-batch-stock.txt."""
+See docs/vendors/ilevel-batch-stock.txt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Ka-ching (POS): the stock import integration. See ../shared/reference/ka-ching-stock-import.txt."""
+"""Ka-ching (POS): the stock import integration. See docs/vendors/ka-ching-stock-import.txt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""MerchantPro (e-shop platform): the inventory/stock API v2. See ../shared/reference/merchantpro-stock-api.txt."""
+"""MerchantPro (e-shop platform): the inventory/stock API v2. See docs/vendors/merchantpro-stock-api.txt."""
 
 from __future__ import annotations
 
