@@ -35,10 +35,11 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 async def stock(request: Request) -> Response:
     xml = xml_in_query(request.query_params)
-    sandbox, plugin = _resolve(request, xml)
     method = "GET" if request.method == "HEAD" else request.method
+    # A method /stock never takes is 405 whichever plugin the path names (RFC 9110: the resource's methods).
     if method not in ALLOWED:
         raise errors.MethodNotAllowed(request.method, ALLOWED, xml)
+    sandbox, plugin = _resolve(request, xml)
     _authenticate(request, plugin, xml)
     if method == "GET":
         return await _get_stock(request, sandbox, plugin, xml)

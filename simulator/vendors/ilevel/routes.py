@@ -27,8 +27,8 @@ DEFAULT_PAGESIZE = 100
 
 
 async def batch_stock(request: Request) -> Response:
-    sandbox, tenant = _resolve(request)
     _allow(request, ("POST",))
+    sandbox, tenant = _resolve(request)
     _authenticate(request, tenant)
     body = await vendor_body(request, errors.PayloadTooLarge)
     # Checked in the order of the doc's error table.
@@ -57,8 +57,8 @@ async def batch_stock(request: Request) -> Response:
 
 
 async def warehouses(request: Request) -> Response:
-    _, tenant = _resolve(request)
     _allow(request, ("GET",))
+    _, tenant = _resolve(request)
     _authenticate(request, tenant)
     page, pagesize = _paging(request)
     start = (page - 1) * pagesize
@@ -68,8 +68,8 @@ async def warehouses(request: Request) -> Response:
 
 
 async def stock(request: Request) -> Response:
-    sandbox, tenant = _resolve(request)
     _allow(request, ("GET",))
+    sandbox, tenant = _resolve(request)
     _authenticate(request, tenant)
     warehouse = _warehouse(request, tenant)
     page, pagesize = _paging(request)

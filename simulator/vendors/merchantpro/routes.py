@@ -26,9 +26,10 @@ LOOKUPS: dict[str, Lookup] = {"id": "id", "sku": "sku", "ean": "ean"}
 
 
 async def inventory(request: Request) -> Response:
-    sandbox, shop = _resolve(request)
+    # A method the resource never takes is 405 whichever shop the path names.
     if request.method not in ALLOWED:
         raise errors.MethodNotAllowed(request.method, ALLOWED)
+    sandbox, shop = _resolve(request)
     _authenticate(request, sandbox, shop)
     by = LOOKUPS.get(request.path_params["kind"])
     if by is None:
