@@ -23,6 +23,9 @@ class Settings:
     control_token: str | None = None
     # The one folder from which POST /_sim/sandboxes {"scenario_file": ...} may read; None: that is refused.
     scenario_dir: str | None = None
+    # With --db: a default sandbox built on another scenario than the loaded one is rebuilt on it (its changes are
+    # discarded); otherwise it keeps its own scenario and changes, and only new sandboxes use the loaded one.
+    reset_on_scenario_change: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
