@@ -207,17 +207,22 @@ class Sandboxes:
                 self._add(sandbox)
             raise
 
-    async def close(self) -> None:
-        """Save what is unsaved: on shutdown, before the store closes."""
+    async def flush(self) -> None:
+        """Wait until every clock and fault-rule change made so far is saved (a no-op without --db)."""
         if self._saver is not None:
             await self._saver
         if self._unsaved:
             await self._save()
 
+    async def close(self) -> None:
+        """On shutdown, before the store closes."""
+        await self.flush()
+
     def _changed(self, sandbox: Sandbox) -> None:
-        # Called synchronously from the clock and fault set; saving needs the store, so a task does it, soon: it
-        # saves every sandbox that changed meanwhile in one transaction, with their latest state.
-        if sandbox.incarnation not in self._by_incarnation:
+        # Called synchronously from the clock and fault set; saving needs the store, so a task does it, soon
+        # (within the event loop's next turn): it saves every sandbox that changed meanwhile in one transaction,
+        # with their latest state. In memory there is no restart to save for.
+        if self.store.path is None or sandbox.incarnation not in self._by_incarnation:
             return
         self._unsaved[sandbox.incarnation] = sandbox
         if self._saver is None:

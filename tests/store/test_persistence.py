@@ -41,6 +41,8 @@ async def test_state_and_sandboxes_survive_a_restart(tmp_path: Path) -> None:
 
 @asynccontextmanager
 async def on_a_socket(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the app on uvicorn: a restart is the server's real shutdown and start. (Also, in process httpx
+    hands a GET's empty body over in two messages, on which the toolkit's read_body spins when a fault fires.)"""
     with served(app) as base:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
             yield client
@@ -62,7 +64,7 @@ async def test_a_restart_on_an_edited_scenario_loses_no_acknowledged_write(
     db = str(tmp_path / "sim.db")
     edited = DEFAULT_YAML.replace("Data from the vendors' own", "Edited: data from the vendors' own")
     assert edited != DEFAULT_YAML
-    async with in_process(app_for(DEFAULT_YAML, db=db)) as client:
+    async with on_a_socket(app_for(DEFAULT_YAML, db=db)) as client:
         assert (await client.patch(URL, json={"stock": 42}, headers=DEMO)).status_code == 200
         assert (await client.post(KC, json={"stock_location_id": {"product1": 9}})).status_code == 200
         await client.post("/_sim/sandboxes", json={"name": "kept"})
@@ -70,7 +72,7 @@ async def test_a_restart_on_an_edited_scenario_loses_no_acknowledged_write(
         first = await scenario_id(client)
     for _ in range(2):  # and again: nothing is lost on the second restart either
         caplog.clear()
-        async with in_process(app_for(edited, db=db)) as client:
+        async with on_a_socket(app_for(edited, db=db)) as client:
             assert (await client.get(URL, headers=DEMO)).json()["stock"] == 42
             assert await kc_count(client) == 9
             assert (await client.get(f"/sandboxes/kept{URL}", headers=DEMO)).json()["stock"] == 7
@@ -95,7 +97,7 @@ async def test_reset_on_scenario_change_rebuilds_only_the_default_sandbox(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = str(tmp_path / "sim.db")
-    async with in_process(app_for(db=db)) as client:
+    async with on_a_socket(app_for(db=db)) as client:
         await client.patch(URL, json={"stock": 42}, headers=DEMO)
         await client.post("/_sim/sandboxes", json={"name": "old"})
         await client.patch(f"/sandboxes/old{URL}", json={"stock": 7}, headers=DEMO)
@@ -104,12 +106,12 @@ async def test_reset_on_scenario_change_rebuilds_only_the_default_sandbox(
 merchantpro:
   shops: [{name: other, api_key: k, api_secret: s, products: [{id: 1, sku: A, price_net: 1, stock: 3}]}]
 """
-    async with in_process(app_for(other, db=db)) as client:
+    async with on_a_socket(app_for(other, db=db)) as client:
         # Without the setting, the default sandbox keeps its scenario: the other scenario's shop is not in it.
         assert (await client.get(URL, headers=DEMO)).json()["stock"] == 42
         assert (await client.get("/merchantpro/other/api/v2/inventory/id/1", auth=("k", "s"))).status_code == 404
     caplog.clear()
-    async with in_process(app_for(other, db=db, reset_on_scenario_change=True)) as client:
+    async with on_a_socket(app_for(other, db=db, reset_on_scenario_change=True)) as client:
         assert (await client.get("/merchantpro/other/api/v2/inventory/id/1", auth=("k", "s"))).json()["stock"] == 3
         assert (await client.get(URL, headers=DEMO)).status_code == 404
         assert (await client.get("/_sim/clock")).json()["frozen"] is False  # rebuilt: its clock too
@@ -117,7 +119,7 @@ merchantpro:
         assert (await client.get(f"/sandboxes/old{URL}", headers=DEMO)).json()["stock"] == 7
     (line,) = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "rebuilt it on the loaded scenario" in line.getMessage()
-    async with in_process(app_for(other, db=db)) as client:
+    async with on_a_socket(app_for(other, db=db)) as client:
         assert (await client.get("/merchantpro/other/api/v2/inventory/id/1", auth=("k", "s"))).json()["stock"] == 3
 
 
@@ -145,14 +147,14 @@ async def slow_account(client: httpx.AsyncClient, sandbox: str = "default") -> t
 
 async def test_an_import_accepted_on_a_virtual_clock_is_applied_after_a_restart(tmp_path: Path) -> None:
     db = str(tmp_path / "sim.db")
-    async with in_process(app_for(DELAYED, db=db)) as client:
+    async with on_a_socket(app_for(DELAYED, db=db)) as client:
         r = await client.post("/_sim/clock", json={"set": "2030-06-01T12:00:00Z", "freeze": True})
         assert r.status_code == 200
         assert (await client.post(SLOW, json={"shop": {"p": 5}})).status_code == 200
         await client.post("/_sim/sandboxes", json={"name": "running"})
         await client.post("/_sim/clock", params={"sandbox": "running"}, json={"set": "2030-06-01T12:00:00Z"})
         assert (await client.post(f"/sandboxes/running{SLOW}", json={"shop": {"p": 6}})).status_code == 200
-    async with in_process(app_for(DELAYED, db=db)) as client:
+    async with on_a_socket(app_for(DELAYED, db=db)) as client:
         clock = (await client.get("/_sim/clock")).json()
         assert (clock["now"], clock["frozen"]) == ("2030-06-01T12:00:00.000Z", True)
         running = (await client.get("/_sim/clock", params={"sandbox": "running"})).json()
@@ -168,8 +170,6 @@ async def test_an_import_accepted_on_a_virtual_clock_is_applied_after_a_restart(
 
 
 async def test_fault_rules_and_their_counters_survive_a_restart(tmp_path: Path) -> None:
-    # On a real socket: in process, httpx hands a GET's empty body over in two messages, and the toolkit's
-    # read_body (simulator/toolkit/middleware.py) spins forever on a body in more than one message.
     db = str(tmp_path / "sim.db")
     nth = {
         "id": "second",
