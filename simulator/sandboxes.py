@@ -201,10 +201,8 @@ class Sandboxes:
         try:
             await self.store.run_in_thread(partial(rows.delete, incarnation=sandbox.incarnation, keep=keep))
         except Exception:
-            # Rolled back: the sandbox is still there, unless a new one took the name since (then this one is
-            # gone from memory, as it would have been).
-            if name not in self._by_name:
-                self._add(sandbox)
+            # Rolled back: the sandbox is still there (and its row kept any create of the same name out meanwhile).
+            self._add(sandbox)
             raise
 
     async def flush(self) -> None:

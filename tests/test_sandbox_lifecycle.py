@@ -281,3 +281,16 @@ async def test_a_reset_wipes_earlier_writes_and_splits_none() -> None:
                 # Either nothing landed after the reset, or one whole write did: never one warehouse of it.
                 assert stocks[1] == stocks[2], stocks
                 assert product["stock"] == stocks[1] + stocks[2]
+
+
+async def test_a_write_in_flight_across_a_reset_applies_to_the_reset_sandbox() -> None:
+    # A reset keeps the sandbox (unlike a delete): a write that commits after it is a write to the fresh sandbox.
+    with served(app_for()) as base:
+        async with httpx.AsyncClient(base_url=base) as c:
+            await created(c, "r")
+            assert (await c.patch(f"/sandboxes/r{ITEM}", json={"stock": 40}, headers=MP)).status_code == 200
+            held = await HeldRequest.open(base, "PATCH", f"/sandboxes/r{ITEM}", MP, b'{"stock": {"adjust_by": 5}}')
+            assert (await c.post("/_sim/sandboxes/r/reset")).status_code == 200
+            status, body = await held.finish()
+            assert (status, body["stock"]) == (200, 15)
+            assert await mp_stock(c, "r") == 15

@@ -176,17 +176,20 @@ class FaultSet:
         taken = self.ids() | {r.id for r in batch if r.id is not None}
         installed = []
         for rule in batch:
-            rule_id = rule.id
-            while rule_id is None or (rule.id is None and rule_id in taken):
-                rule_id = f"rule-{self._next}"
-                self._next += 1
+            rule_id = rule.id if rule.id is not None else self._free_id(taken)
             if rule.id is not None:
-                self._next += 1  # numbering counts every rule, as before ids were checked
+                self._next += 1  # automatic numbers count every rule installed, as they always have
             taken.add(rule_id)
             installed.append(Installed(rule, rule_id, now, source))
         self.rules.extend(installed)
         self._changed()
         return installed
+
+    def _free_id(self, taken: set[str]) -> str:
+        while (candidate := f"rule-{self._next}") in taken:
+            self._next += 1
+        self._next += 1
+        return candidate
 
     def ids(self) -> set[str]:
         return {r.id for r in self.rules}
