@@ -43,8 +43,11 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         store = await Store.open(settings.db, ddl())
         try:
             app.state.store = store
-            app.state.sandboxes = await Sandboxes.start(store, loaded, settings.journal_size)
+            app.state.sandboxes = sandboxes = await Sandboxes.start(
+                store, loaded, settings.journal_size, settings.reset_on_scenario_change
+            )
             async with AsyncExitStack() as stack:
+                stack.push_async_callback(sandboxes.close)  # saves clocks and fault rules, after the vendors stop
                 for vendor in VENDORS:
                     if vendor.background is not None:
                         await stack.enter_async_context(vendor.background(app))

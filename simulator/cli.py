@@ -99,13 +99,15 @@ def _debug_option(command: F) -> F:
 def _setting_options(command: F) -> F:
     for f in reversed(fields(Settings)):
         d = doc(f.name)
+        flag = isinstance(f.default, bool)  # an on/off setting is a bare --flag; its variable takes 1/0, true/false
         command = click.option(
             f"--{f.name.replace('_', '-')}",
             f.name,
             type=d.type,
+            is_flag=flag,
             metavar=d.metavar,
             default=f.default,
-            show_default=d.default_text or f.default is not None,
+            show_default=d.default_text or (f.default is not None and not flag),
             envvar=envvar(f.name),
             show_envvar=True,
             help=d.help,

@@ -173,6 +173,13 @@ class Settings:
         Folder(),
         "none: scenario_file is refused",
     )
+    reset_on_scenario_change: bool = _setting(
+        False,
+        "With --db: rebuild the default sandbox on the loaded scenario when it was built on another one, discarding "
+        "its changes (otherwise it keeps its own scenario and changes, and only new sandboxes use the loaded one).",
+        "",
+        click.BOOL,
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

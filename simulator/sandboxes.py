@@ -1,11 +1,18 @@
 """Sandboxes at run time: isolated worlds on one server, each built from a scenario.
 
-The store keeps their rows (store/sandboxes.py); this module keeps what lives only in memory (the loaded
-scenario, the clock, credential-failure counters) and is the one place that creates, resets and deletes them.
+The store keeps their rows (store/sandboxes.py); this module keeps what lives in memory (the loaded scenario, the
+clock, fault rules, credential-failure counters) and is the one place that creates, resets and deletes them.
+
+Each creation is a new *incarnation* (store/sandboxes.py): a request holds the ``Sandbox`` it resolved, and its
+units of work are checked against that incarnation, so a sandbox deleted and created again under the same name
+never receives a write meant for the one before. With --db, a sandbox's clock and fault rules (with their
+counters) are saved in its row as they change, and come back on restart.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 import secrets
 import sqlite3
@@ -14,17 +21,19 @@ from functools import partial
 import msgspec
 
 from simulator.auth import FailureTracker
-from simulator.clock import Clock
+from simulator.clock import Clock, ClockState
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import sandboxes as rows
 from simulator.store.connection import Store
 from simulator.store.layered import World
-from simulator.toolkit.faults import FaultSet
+from simulator.toolkit.faults import FaultSet, SavedFaults
 from simulator.toolkit.journal import Journal
 from simulator.toolkit.ratelimit import Buckets
 
+log = logging.getLogger(__name__)
+
 DEFAULT = "default"
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")  # matched whole (fullmatch): "$" would let a "\n" through
 
 
 class UnknownSandbox(Exception):
@@ -41,22 +50,31 @@ class InvalidSandboxName(ValueError):
     pass
 
 
+class _Runtime(msgspec.Struct, frozen=True):
+    """What of a sandbox's in-memory state is saved in its row: the clock, and the fault rules with counters."""
+
+    clock: ClockState
+    faults: SavedFaults
+
+
+_encode_runtime = msgspec.json.Encoder().encode
+_decode_runtime = msgspec.json.Decoder(_Runtime).decode
+
+
 class Sandbox(msgspec.Struct):
     name: str
     scenario: LoadedScenario
     created_at: str
     journal: Journal
+    incarnation: str
     clock: Clock = msgspec.field(default_factory=Clock)
     auth_failures: FailureTracker = msgspec.field(default_factory=FailureTracker)
     faults: FaultSet = msgspec.field(default_factory=FaultSet)
     buckets: Buckets = msgspec.field(default_factory=Buckets)
 
-    def __post_init__(self) -> None:
-        self._install_scenario_faults()
-
     @property
     def world(self) -> World:
-        return World(self.name, self.scenario.id)
+        return World(self.incarnation, self.scenario.id)
 
     def forget_runtime_state(self) -> None:
         """Back to how the scenario starts: real time, no failures counted, the scenario's own fault rules only."""
@@ -65,11 +83,18 @@ class Sandbox(msgspec.Struct):
         self.journal.clear()
         self.buckets.clear()
         self.faults.clear()
-        self._install_scenario_faults()
+        self.install_scenario_faults()
 
-    def _install_scenario_faults(self) -> None:
-        for rule in self.scenario.spec.faults:
-            self.faults.install(rule, self.clock.now(), source="scenario")
+    def install_scenario_faults(self) -> None:
+        self.faults.install_all(self.scenario.spec.faults, self.clock.now(), source="scenario")
+
+    def saved_runtime(self) -> bytes:
+        return _encode_runtime(_Runtime(self.clock.state(), self.faults.saved()))
+
+    def restore_runtime(self, saved: bytes) -> None:
+        runtime = _decode_runtime(saved)
+        self.clock.restore(runtime.clock)
+        self.faults.restore(runtime.faults)
 
 
 class Sandboxes:
@@ -78,23 +103,46 @@ class Sandboxes:
         self.scenario = scenario  # the server's loaded scenario: new sandboxes use it unless given another
         self.journal_size = journal_size
         self._by_name: dict[str, Sandbox] = {}
+        self._by_incarnation: dict[str, Sandbox] = {}
+        self._unsaved: dict[str, Sandbox] = {}  # by incarnation: clock or faults changed since the last save
+        self._saver: asyncio.Task[None] | None = None
 
     @classmethod
-    async def start(cls, store: Store, scenario: LoadedScenario, journal_size: int = 1000) -> Sandboxes:
-        """Seed the scenario (unless the --db file already holds it), then load every stored sandbox."""
+    async def start(
+        cls,
+        store: Store,
+        scenario: LoadedScenario,
+        journal_size: int = 1000,
+        reset_on_scenario_change: bool = False,
+    ) -> Sandboxes:
+        """Seed the scenario (unless the --db file already holds it), then load every stored sandbox, each on the
+        scenario it was built from, with its clock and fault rules."""
         manager = cls(store, scenario, journal_size)
-        await store.run_in_thread(partial(_prepare_default, scenario))
+        other = await store.run_in_thread(partial(_prepare, scenario, reset_on_scenario_change))
         stored = await store.run(rows.stored_scenarios)
         scenarios = {scenario.id: scenario}
         for sid, source, doc in stored:
             if sid not in scenarios:
                 scenarios[sid] = LoadedScenario.from_json(doc, source)
         for row in await store.run(rows.list_sandboxes):
-            manager._by_name[row.name] = manager._sandbox(row.name, scenarios[row.scenario], row.created_at)
+            manager._add(manager._sandbox(row, scenarios[row.scenario]))
+        if other is not None:
+            _log_scenario_change(store.path, other, scenario, reset_on_scenario_change)
         return manager
 
-    def _sandbox(self, name: str, scenario: LoadedScenario, created_at: str) -> Sandbox:
-        return Sandbox(name, scenario, created_at, Journal(self.journal_size))
+    def _sandbox(self, row: rows.SandboxRow, scenario: LoadedScenario) -> Sandbox:
+        sandbox = Sandbox(row.name, scenario, row.created_at, Journal(self.journal_size), row.incarnation)
+        if row.runtime is None:
+            sandbox.install_scenario_faults()
+        else:
+            sandbox.restore_runtime(row.runtime)
+        # Hooks go on last: building the sandbox is not a change to save.
+        sandbox.clock.on_change = sandbox.faults.on_change = partial(self._changed, sandbox)
+        return sandbox
+
+    def _add(self, sandbox: Sandbox) -> None:
+        self._by_name[sandbox.name] = sandbox
+        self._by_incarnation[sandbox.incarnation] = sandbox
 
     def get(self, name: str) -> Sandbox:
         try:
@@ -102,12 +150,15 @@ class Sandboxes:
         except KeyError:
             raise UnknownSandbox(name) from None
 
+    def by_incarnation(self, incarnation: str) -> Sandbox | None:
+        return self._by_incarnation.get(incarnation)
+
     def all(self) -> list[Sandbox]:
         return list(self._by_name.values())
 
     async def create(self, name: str | None = None, scenario: LoadedScenario | None = None) -> Sandbox:
         name = name or f"sb-{secrets.token_hex(6)}"
-        if not NAME.match(name):
+        if not NAME.fullmatch(name):
             raise InvalidSandboxName(f"sandbox name {name!r} must match {NAME.pattern}")
         if name in self._by_name:
             raise SandboxConflict(f"a sandbox named {name!r} already exists")
@@ -121,30 +172,109 @@ class Sandboxes:
             row = await self.store.run_in_thread(work)
         except rows.SandboxExists:
             raise SandboxConflict(f"a sandbox named {name!r} already exists") from None
-        sandbox = self._sandbox(name, scenario, row.created_at)
-        self._by_name[name] = sandbox
+        sandbox = self._sandbox(row, scenario)
+        self._add(sandbox)
         return sandbox
 
     async def reset(self, name: str) -> Sandbox:
+        """Wipe the sandbox's changes in one transaction: a write that committed before is gone, one that commits
+        after lands in the fresh sandbox; none is split. Unknown, or deleted meanwhile: UnknownSandbox."""
         sandbox = self.get(name)
-        await self.store.run(partial(rows.reset, name=name))
+        try:
+            await self.store.run(partial(rows.reset, incarnation=sandbox.incarnation))
+        except rows.SandboxGone:
+            raise UnknownSandbox(name) from None
         sandbox.forget_runtime_state()
         return sandbox
 
     async def delete(self, name: str) -> None:
+        """Idempotent under concurrency: the sandbox leaves the registry before the first await, so of two deletes
+        at once the second finds nothing (UnknownSandbox), and no new request can resolve it meanwhile."""
         if name == DEFAULT:
             raise SandboxConflict("the default sandbox cannot be deleted; reset it instead")
-        self.get(name)
-        await self.store.run_in_thread(partial(rows.delete, name=name, keep=frozenset({self.scenario.id})))
-        del self._by_name[name]
+        sandbox = self._by_name.pop(name, None)
+        if sandbox is None:
+            raise UnknownSandbox(name)
+        del self._by_incarnation[sandbox.incarnation]
+        self._unsaved.pop(sandbox.incarnation, None)
+        keep = frozenset({self.scenario.id})
+        try:
+            await self.store.run_in_thread(partial(rows.delete, incarnation=sandbox.incarnation, keep=keep))
+        except Exception:
+            # Rolled back: the sandbox is still there (and its row kept any create of the same name out meanwhile).
+            self._add(sandbox)
+            raise
+
+    async def flush(self) -> None:
+        """Wait until every clock and fault-rule change made so far is saved (a no-op without --db)."""
+        if self._saver is not None:
+            await self._saver
+        if self._unsaved:
+            await self._save()
+
+    async def close(self) -> None:
+        """On shutdown, before the store closes."""
+        await self.flush()
+
+    def _changed(self, sandbox: Sandbox) -> None:
+        # Called synchronously from the clock and fault set; saving needs the store, so a task does it, soon
+        # (within the event loop's next turn): it saves every sandbox that changed meanwhile in one transaction,
+        # with their latest state. In memory there is no restart to save for.
+        if self.store.path is None or sandbox.incarnation not in self._by_incarnation:
+            return
+        self._unsaved[sandbox.incarnation] = sandbox
+        if self._saver is None:
+            self._saver = asyncio.get_running_loop().create_task(self._save())
+
+    async def _save(self) -> None:
+        try:
+            while self._unsaved:
+                states = [(i, s.saved_runtime()) for i, s in self._unsaved.items()]
+                self._unsaved.clear()
+                await self.store.run(partial(rows.save_runtime, states=states))
+        except Exception:
+            log.exception("saving sandboxes' clocks and fault rules failed")
+        finally:
+            self._saver = None
 
 
-def _prepare_default(scenario: LoadedScenario, conn: sqlite3.Connection) -> None:
+def _prepare(
+    scenario: LoadedScenario, reset_on_scenario_change: bool, conn: sqlite3.Connection
+) -> tuple[str, str] | None:
+    """Make sure the default sandbox exists. When it was built on another scenario than the server's, it keeps
+    that scenario and its changes, unless ``reset_on_scenario_change`` rebuilds it on the server's; either way
+    this returns the other scenario's (id, name), for the log."""
+    rows.migrate(conn)
     rows.ensure_scenario(conn, scenario)
-    existing = conn.execute("SELECT scenario FROM sandboxes WHERE name = ?", (DEFAULT,)).fetchone()
+    existing = rows.find(conn, DEFAULT)
     if existing is None:
         rows.create(conn, DEFAULT, scenario.id)
-    elif existing[0] != scenario.id:
-        # The server was started on a different scenario than the --db file's default sandbox was built on:
-        # the default sandbox follows the server's scenario (its old changes would not fit the new catalog).
-        rows.rebase(conn, DEFAULT, scenario.id)
+        return None
+    other = None
+    if existing.scenario != scenario.id:
+        other = (existing.scenario, rows.scenario_name(conn, existing.scenario))
+        if reset_on_scenario_change:
+            rows.rebase(conn, existing.incarnation, scenario.id)
+    # Scenarios left behind by earlier restarts on other scenarios, which no sandbox uses any more.
+    rows.drop_unused_scenarios(conn, frozenset({scenario.id}))
+    return other
+
+
+def _log_scenario_change(db: str | None, old: tuple[str, str], new: LoadedScenario, rebuilt: bool) -> None:
+    was, now = f"{old[1]!r} ({old[0]})", f"{new.spec.name!r} ({new.id})"
+    if rebuilt:
+        log.warning(
+            "%s: the default sandbox was built on scenario %s; --reset-on-scenario-change rebuilt it on the loaded "
+            "scenario %s and discarded its changes",
+            db,
+            was,
+            now,
+        )
+    else:
+        log.warning(
+            "%s: the default sandbox keeps scenario %s and its changes; the loaded scenario %s is used for new "
+            "sandboxes (start with --reset-on-scenario-change to rebuild the default sandbox on it)",
+            db,
+            was,
+            now,
+        )

@@ -20,9 +20,10 @@ from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type, whole_number
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.openapi.routes import routes as openapi_routes
-from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
+from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
+from simulator.store.sandboxes import SandboxGone, guarded
 from simulator.vendors import VENDORS
 from simulator.vendors.base import settings_of, store_of
 
@@ -85,9 +86,7 @@ async def apis(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    sandbox = sandbox_param(request)
-    await sandboxes_of(request).reset(sandbox.name)
-    return json_response({"sandbox": sandbox.name, "reset": True})
+    return await _reset(request, sandbox_param(request))
 
 
 async def state(request: Request) -> Response:
@@ -101,7 +100,11 @@ async def state(request: Request) -> Response:
     def work(conn: sqlite3.Connection) -> dict[str, Any]:
         return {v.name: v.state(conn, sandbox.world, sandbox.scenario, limit) for v in vendors}
 
-    return json_response({"sandbox": sandbox.name, **await store_of(request).run_in_thread(work)})
+    try:
+        found = await store_of(request).run_in_thread(guarded(sandbox.incarnation, work))
+    except SandboxGone:  # deleted while this waited for the store: its rows are gone, not back to the scenario's
+        raise NotFound(f"no sandbox named {sandbox.name!r}") from None
+    return json_response({"sandbox": sandbox.name, **found})
 
 
 async def sandboxes_list(request: Request) -> Response:
@@ -128,12 +131,20 @@ async def sandbox_item(request: Request) -> Response:
         await sandboxes_of(request).delete(sandbox.name)
     except SandboxConflict as exc:
         raise Conflict(str(exc)) from None
+    except UnknownSandbox as exc:  # another delete got there first
+        raise NotFound(str(exc)) from None
     return Response(status_code=204)
 
 
 async def sandbox_reset(request: Request) -> Response:
-    sandbox = sandbox_param(request, request.path_params["name"])
-    await sandboxes_of(request).reset(sandbox.name)
+    return await _reset(request, sandbox_param(request, request.path_params["name"]))
+
+
+async def _reset(request: Request, sandbox: Sandbox) -> Response:
+    try:
+        await sandboxes_of(request).reset(sandbox.name)
+    except UnknownSandbox as exc:  # deleted while the reset waited for the store
+        raise NotFound(str(exc)) from None
     return json_response({"sandbox": sandbox.name, "reset": True})
 
 

@@ -67,7 +67,7 @@ async def faults_add(request: Request) -> Response:
     if clash:
         raise Conflict(f"a rule with id {clash[0]!r} already exists in sandbox {sandbox.name!r}")
     now = sandbox.clock.now()
-    installed = [sandbox.faults.install(rule, now) for rule in rules]
+    installed = sandbox.faults.install_all(rules, now)
     return json_response({"sandbox": sandbox.name, "installed": [r.describe() for r in installed]}, 201)
 
 

@@ -90,9 +90,14 @@ def enqueue(
 
 
 def pending_sandboxes(conn: sqlite3.Connection) -> list[tuple[str, float]]:
-    """Each sandbox with imports waiting, and when the first of them is due."""
+    """Each sandbox incarnation with imports waiting, and when the first of them is due."""
     rows = conn.execute("SELECT sandbox, min(due) FROM kc_import WHERE applied IS NULL GROUP BY sandbox")
     return [(r[0], r[1]) for r in rows]
+
+
+def drop_pending(conn: sqlite3.Connection, sandbox: str) -> None:
+    """Forget the imports still waiting for a sandbox incarnation that no longer exists: they are never applied."""
+    conn.execute("DELETE FROM kc_import WHERE sandbox = ? AND applied IS NULL", (sandbox,))
 
 
 def apply_due(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now) -> list[dict[str, Any]]:

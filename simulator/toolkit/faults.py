@@ -4,6 +4,9 @@ Every rule that matches a request counts it (and makes its one random draw), wha
 rule's triggers depend only on the calls it matches. Of the rules that fire, latencies add up and ``fail_items``
 collect their items; the first other one decides the request's fate. Draws come from each rule's own seeded
 generator, so the same sequence of requests meets the same faults.
+
+A fault set can be saved and restored whole (rules, their counters and their generators' states), so a server
+restarted on a --db file goes on where it stopped; ``on_change`` tells the owner when there is something to save.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import fnmatch
 import math
 import random
+import struct
+from collections.abc import Callable, Iterable
 
 import msgspec
 
@@ -27,6 +32,29 @@ class Facts(msgspec.Struct, frozen=True):
     items: frozenset[str]
 
 
+class RngState(msgspec.Struct, frozen=True):
+    """A Mersenne Twister's state (random.Random.getstate), its 625 words packed."""
+
+    version: int
+    words: bytes
+    gauss_next: float | None
+
+
+class SavedRule(msgspec.Struct, frozen=True):
+    id: str
+    source: str
+    rule: FaultRule
+    installed_at: float
+    calls: int = 0
+    fired: int = 0
+    rng: RngState | None = None  # only for rules that draw (a probability, a random latency)
+
+
+class SavedFaults(msgspec.Struct, frozen=True):
+    rules: list[SavedRule]
+    next: int = 1
+
+
 class Installed:
     def __init__(self, rule: FaultRule, rule_id: str, installed_at: float, source: str) -> None:
         self.rule = rule
@@ -36,6 +64,22 @@ class Installed:
         self.calls = 0
         self.fired = 0
         self._rng = random.Random(rule.when.seed)
+
+    def saved(self) -> SavedRule:
+        rng = None
+        if _draws(self.rule):
+            version, words, gauss_next = self._rng.getstate()
+            rng = RngState(version, struct.pack(f"<{len(words)}I", *words), gauss_next)
+        return SavedRule(self.id, self.source, self.rule, self.installed_at, self.calls, self.fired, rng)
+
+    @classmethod
+    def restored(cls, saved: SavedRule) -> Installed:
+        installed = cls(saved.rule, saved.id, saved.installed_at, saved.source)
+        installed.calls, installed.fired = saved.calls, saved.fired
+        if saved.rng is not None:
+            words = struct.unpack(f"<{len(saved.rng.words) // 4}I", saved.rng.words)
+            installed._rng.setstate((saved.rng.version, words, saved.rng.gauss_next))
+        return installed
 
     def describe(self) -> dict[str, object]:
         return {
@@ -66,6 +110,12 @@ class Installed:
             return self._rng.uniform(*action.uniform)
         assert action.median is not None
         return action.median * math.exp(action.sigma * self._rng.gauss(0.0, 1.0))
+
+
+def _draws(rule: FaultRule) -> bool:
+    actions = [rule.action] if rule.timeline is None else [step.action for step in rule.timeline]
+    random_latency = any(isinstance(a, Latency) and a.fixed is None for a in actions)
+    return rule.when.probability is not None or random_latency
 
 
 def _fires(when: When, n: int, age: float, rng: random.Random) -> bool:
@@ -112,13 +162,34 @@ class FaultSet:
     def __init__(self) -> None:
         self.rules: list[Installed] = []
         self._next = 1
+        # Called after rules or their counters change, so the owner can persist them (see Sandboxes).
+        self.on_change: Callable[[], None] | None = None
 
     def install(self, rule: FaultRule, now: float, source: str = "runtime") -> Installed:
-        rule_id = rule.id or f"rule-{self._next}"
-        self._next += 1
-        installed = Installed(rule, rule_id, now, source)
-        self.rules.append(installed)
+        (installed,) = self.install_all([rule], now, source)
         return installed
+
+    def install_all(self, rules: Iterable[FaultRule], now: float, source: str = "runtime") -> list[Installed]:
+        """Install rules in order. A rule without an id gets ``rule-N``, never an id another rule has or one that
+        a later rule of the same batch names, so deleting by id removes exactly one rule."""
+        batch = list(rules)
+        taken = self.ids() | {r.id for r in batch if r.id is not None}
+        installed = []
+        for rule in batch:
+            rule_id = rule.id if rule.id is not None else self._free_id(taken)
+            if rule.id is not None:
+                self._next += 1  # automatic numbers count every rule installed, as they always have
+            taken.add(rule_id)
+            installed.append(Installed(rule, rule_id, now, source))
+        self.rules.extend(installed)
+        self._changed()
+        return installed
+
+    def _free_id(self, taken: set[str]) -> str:
+        while (candidate := f"rule-{self._next}") in taken:
+            self._next += 1
+        self._next += 1
+        return candidate
 
     def ids(self) -> set[str]:
         return {r.id for r in self.rules}
@@ -127,18 +198,34 @@ class FaultSet:
         kept = [r for r in self.rules if r.id != rule_id]
         removed = len(kept) != len(self.rules)
         self.rules = kept
+        if removed:
+            self._changed()
         return removed
 
     def clear(self) -> None:
         self.rules = []
         self._next = 1
+        self._changed()
+
+    def saved(self) -> SavedFaults:
+        return SavedFaults([r.saved() for r in self.rules], self._next)
+
+    def restore(self, saved: SavedFaults) -> None:
+        self.rules = [Installed.restored(r) for r in saved.rules]
+        self._next = saved.next
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def decide(self, facts: Facts, now: float) -> Decision:
         decision = Decision()
         failing: set[str] = set()
+        counted = False
         for installed in self.rules:
             if not matches(installed.rule.match, facts):
                 continue
+            counted = True
             action = installed.action_for(now)
             if action is None:
                 continue
@@ -153,4 +240,6 @@ class FaultSet:
             installed.fired += 1
             decision.fired.append(installed.id)
         decision.fail_items = frozenset(failing)
+        if counted:
+            self._changed()
         return decision

@@ -34,7 +34,7 @@ from simulator.toolkit.rules import (
     Respond,
     Truncate,
 )
-from simulator.vendors.base import FAIL_ITEMS, Vendor
+from simulator.vendors.base import FAIL_ITEMS, SANDBOX, Vendor
 
 RAW_SEND = "stocksim.raw_send"
 JOURNAL_BODY_BYTES = 64 * 1024
@@ -61,6 +61,7 @@ class Toolkit:
         except UnknownSandbox:
             await self.app(scope, receive, send)  # the vendor answers with its own 404
             return
+        scope[SANDBOX] = sandbox  # the vendor acts on this very sandbox, even if its name is reused meanwhile
         limit: int = scope["app"].state.settings.max_body_bytes
         await Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit).run()
 

@@ -23,8 +23,9 @@ from simulator.errors import SimulatorError
 from simulator.http import BodyTooLarge, is_json_type, media_type, read_body
 from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.store.connection import Store
+from simulator.store.connection import Store, T, Work
 from simulator.store.layered import World
+from simulator.store.sandboxes import SandboxGone, guarded
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class Vendor:
 
 # Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.
 FAIL_ITEMS = "stocksim.fail_items"
+# The sandbox a request resolved, set by whoever resolves it first (the toolkit, else the vendor): a request acts
+# on one incarnation from start to end, whatever is deleted or created under its sandbox's name meanwhile.
+SANDBOX = "stocksim.sandbox"
+# How the vendor says "no such sandbox" (vendor_sandbox's not_found), for in_sandbox.
+_NOT_FOUND = "stocksim.sandbox_not_found"
 
 
 def forced_failures(request: Request) -> frozenset[str]:
@@ -71,9 +77,22 @@ def forced_failures(request: Request) -> frozenset[str]:
 def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError]) -> Sandbox:
     """The addressed sandbox; an unknown one is the vendor's own 404 (``not_found`` gets the reason)."""
     try:
-        return sandbox_of(request)
+        sandbox = sandbox_of(request)
     except UnknownSandbox as exc:
         raise not_found(str(exc)) from None
+    request.scope[_NOT_FOUND] = not_found
+    return sandbox
+
+
+async def in_sandbox(request: Request, sandbox: Sandbox, work: Work[T]) -> T:
+    """Run a unit of work for the sandbox this request resolved (vendor_sandbox). The sandbox is checked in the
+    same transaction: if it was deleted since (and maybe created again under its name), nothing is read or
+    written and the vendor answers its own 404."""
+    try:
+        return await store_of(request).run(guarded(sandbox.incarnation, work))
+    except SandboxGone:
+        not_found: Callable[[str], SimulatorError] = request.scope[_NOT_FOUND]
+        raise not_found(f"sandbox {sandbox.name!r} was deleted while this request was in flight") from None
 
 
 async def vendor_body(
@@ -94,9 +113,13 @@ async def vendor_body(
 
 
 def sandbox_of(request: Request) -> Sandbox:
-    """The sandbox a vendor request addresses: /sandboxes/<name>/... or, on the bare paths, the default one."""
-    sandboxes: Sandboxes = request.app.state.sandboxes
-    return sandboxes.get(request.path_params.get("sandbox", DEFAULT))
+    """The sandbox a vendor request addresses: /sandboxes/<name>/... or, on the bare paths, the default one;
+    resolved once per request (SANDBOX)."""
+    resolved: Sandbox | None = request.scope.get(SANDBOX)
+    if resolved is None:
+        sandboxes: Sandboxes = request.app.state.sandboxes
+        resolved = request.scope[SANDBOX] = sandboxes.get(request.path_params.get("sandbox", DEFAULT))
+    return resolved
 
 
 def store_of(request: Request) -> Store:

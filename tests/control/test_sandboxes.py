@@ -117,6 +117,8 @@ async def test_deleting_a_posted_scenarios_last_sandbox_drops_its_rows(client: h
     [
         ({"json": {"name": "default"}}, 409, "already exists"),
         ({"json": {"name": "bad name!"}}, 400, "must match"),
+        ({"json": {"name": "trailing-newline\n"}}, 400, "must match"),
+        ({"json": {"name": "x" * 65}}, 400, "must match"),
         ({"json": {"name": 5}}, 400, "must be a string"),
         ({"json": {"nam": "x"}}, 400, "optional fields"),
         ({"json": [1]}, 400, "optional fields"),

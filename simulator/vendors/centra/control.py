@@ -47,7 +47,7 @@ async def notifications(request: Request) -> Response:
     plugin = request.query_params.get("plugin")
     if plugin is not None and plugin not in sandbox.scenario.centra_plugins:
         raise NotFound(f"no Centra plugin named {plugin!r}")
-    found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.name, plugin=plugin))
+    found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.incarnation, plugin=plugin))
     return json_response({"sandbox": sandbox.name, "notifications": found})
 
 

@@ -13,7 +13,7 @@ from simulator.domain.centra import timestamp
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin
 from simulator.store import centra as items
-from simulator.vendors.base import forced_failures, store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.errors import respond
 from simulator.vendors.centra.wire import (
@@ -60,7 +60,9 @@ async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml:
     xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
     lines = decode_update(data, xml)
     now = timestamp(sandbox.clock.now())
-    outcome = await store_of(request).run(
+    outcome = await in_sandbox(
+        request,
+        sandbox,
         partial(
             items.update_stock,
             world=sandbox.world,
@@ -68,7 +70,7 @@ async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml:
             lines=lines,
             now=now,
             forced=forced_failures(request),
-        )
+        ),
     )
     return respond(render_outcome(outcome), xml)
 
@@ -78,8 +80,10 @@ async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bo
     filters, limit, page = parse_query(params, xml)
     if limit is None:
         page = 1  # without a limit everything is one page
-    result = await store_of(request).run(
-        partial(items.get_stock, world=sandbox.world, plugin=plugin.name, filters=filters, limit=limit, page=page)
+    result = await in_sandbox(
+        request,
+        sandbox,
+        partial(items.get_stock, world=sandbox.world, plugin=plugin.name, filters=filters, limit=limit, page=page),
     )
     previous = link(params, limit, page - 1) if limit is not None and page > 1 else None
     next_ = link(params, limit, page + 1) if limit is not None and result.more else None

@@ -17,7 +17,7 @@ from simulator.http import json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
-from simulator.vendors.base import forced_failures, store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -41,8 +41,10 @@ async def batch_stock(request: Request) -> Response:
     forced_positions = {c.position for c in changes if {c.variant_id, c.barcode, c.code} & forced}
     changes = [c for c in changes if c.position not in forced_positions]
     failures = (
-        await store_of(request).run(
-            partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes)
+        await in_sandbox(
+            request,
+            sandbox,
+            partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes),
         )
         if changes
         else []
@@ -75,7 +77,7 @@ async def stock(request: Request) -> Response:
     page, pagesize = _paging(request)
     query = request.query_params
     lookup = ItemChange(-1, query.get("variant_id"), query.get("barcode"), query.get("code"))
-    world, run = sandbox.world, store_of(request).run
+    world, run = sandbox.world, partial(in_sandbox, request, sandbox)
     if lookup.variant_id is None and lookup.barcode is None and lookup.code is None:
         found, page_rows = await run(
             partial(

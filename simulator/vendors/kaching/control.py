@@ -60,7 +60,7 @@ async def events(request: Request) -> Response:
         since_time=since_time,
         limit=_whole(request, "limit", 1, 1_000_000) or 1000,
     )
-    found = await store_of(request).run(partial(reads.events, sandbox=sandbox.name, f=wanted))
+    found = await store_of(request).run(partial(reads.events, sandbox=sandbox.incarnation, f=wanted))
     return json_response({"sandbox": sandbox.name, "events": found})
 
 
@@ -72,7 +72,7 @@ async def queue_log(request: Request) -> Response:
     if not any(q.id == integration for a in accounts if account in (None, a.id) for q in a.import_queues):
         raise NotFound(f"no import queue {integration!r}" + (f" in account {account!r}" if account else ""))
     log = await store_of(request).run(
-        partial(reads.queue_log, sandbox=sandbox.name, queue=integration, account=account)
+        partial(reads.queue_log, sandbox=sandbox.incarnation, queue=integration, account=account)
     )
     return json_response({"sandbox": sandbox.name, "integration": integration, **log})
 
@@ -83,7 +83,7 @@ async def deliveries(request: Request) -> Response:
     found = await store_of(request).run(
         partial(
             reads.deliveries,
-            sandbox=sandbox.name,
+            sandbox=sandbox.incarnation,
             account=q.get("account"),
             export_queue=q.get("export_queue"),
             event_id=_whole(request, "event", 0, 2**62),

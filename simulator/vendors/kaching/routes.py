@@ -18,7 +18,7 @@ from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
 from simulator.store.kaching_queue import Access
-from simulator.vendors.base import client_of, forced_failures, store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import client_of, forced_failures, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
@@ -44,7 +44,7 @@ async def stock_import(request: Request) -> Response:
         access = Access(
             account.id, integration, request.method, client_of(request), exc.status_code, now_of(sandbox).iso
         )
-        await store_of(request).run(partial(queue.record_access, world=sandbox.world, access=access))
+        await in_sandbox(request, sandbox, partial(queue.record_access, world=sandbox.world, access=access))
         raise
     runtime: Runtime = request.app.state.kaching
     now = now_of(sandbox)
@@ -57,7 +57,7 @@ async def stock_import(request: Request) -> Response:
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
         return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []
 
-    events = await store_of(request).run(work)
+    events = await in_sandbox(request, sandbox, work)
     runtime.dispatch(sandbox, events)
     if account.processing_delay:
         runtime.wake()

@@ -3,6 +3,9 @@ export queues that POST each stock event to a webhook, retrying with exponential
 
 One ``Runtime`` per app (``app.state.kaching``), started by the app's lifespan. Time is read only from each
 sandbox's clock, and waits are short polls of it, so a virtual clock can drive the queue later.
+
+Queued imports, events and deliveries belong to one incarnation of a sandbox (store/sandboxes.py): imports of an
+incarnation that is gone are dropped, never applied, and a sandbox created again under the same name starts empty.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 from starlette.applications import Starlette
 
 from simulator import __version__
-from simulator.sandboxes import Sandbox, Sandboxes, UnknownSandbox
+from simulator.sandboxes import Sandbox, Sandboxes
 from simulator.scenarios.kaching import ExportQueue
 from simulator.store import kaching_queue as queue
 from simulator.store import kaching_reads as reads
 from simulator.store.connection import Store
 from simulator.store.kaching_queue import Now
+from simulator.store.sandboxes import SandboxGone, guarded
 
 log = logging.getLogger(__name__)
 if TYPE_CHECKING:
@@ -56,7 +60,7 @@ class Runtime:
         for event in events:
             account = sandbox.scenario.kaching_accounts.get(event["account"])
             for export in account.export_queues if account else ():
-                key = (sandbox.name, account.id if account else "", export.id)
+                key = (sandbox.incarnation, account.id if account else "", export.id)
                 outbox = self._outboxes.get(key)
                 if outbox is None:
                     outbox = self._outboxes[key] = asyncio.Queue()
@@ -69,8 +73,8 @@ class Runtime:
             pending: list[tuple[str, float]] = []
             try:
                 pending = await self.store.run(queue.pending_sandboxes)
-                for name, due in pending:
-                    await self._apply(name, due)
+                for incarnation, due in pending:
+                    await self._apply(incarnation, due)
             except Exception:  # the queue must outlive one bad pass; the next pass retries
                 log.exception("ka-ching import queue pass failed")
             if not pending:
@@ -79,15 +83,20 @@ class Runtime:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
 
-    async def _apply(self, name: str, due: float) -> None:
-        try:
-            sandbox = self.sandboxes.get(name)
-        except UnknownSandbox:
+    async def _apply(self, incarnation: str, due: float) -> None:
+        sandbox = self.sandboxes.by_incarnation(incarnation)
+        if sandbox is None:
+            # Its sandbox was deleted (deleting removes its imports too; these are left from an older --db file).
+            await self.store.run(partial(queue.drop_pending, sandbox=incarnation))
             return
         now = now_of(sandbox)
         if due > now.time:
             return
-        events = await self.store.run(partial(queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now))
+        apply = partial(queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now)
+        try:
+            events = await self.store.run(guarded(incarnation, apply))
+        except SandboxGone:
+            return  # deleted while this pass waited for the store
         self.dispatch(sandbox, events)
 
     def _spawn(self, work: Any) -> None:
@@ -106,18 +115,18 @@ class Runtime:
                 log.exception("ka-ching webhook delivery failed")
         del self._outboxes[key]
 
-    async def _deliver(self, name: str, export: ExportQueue, event: dict[str, Any]) -> None:
+    async def _deliver(self, incarnation: str, export: ExportQueue, event: dict[str, Any]) -> None:
         for attempt in range(1, export.retry.attempts + 1):
-            sandbox = self._live(name)
+            sandbox = self.sandboxes.by_incarnation(incarnation)
             if sandbox is None or not await self.store.run(
-                partial(reads.event_exists, sandbox=name, event_id=event["id"])
+                partial(reads.event_exists, sandbox=incarnation, event_id=event["id"])
             ):
                 return  # the sandbox was reset or deleted since: its events are gone
             status, error = await self._post(export, event)
             await self.store.run(
                 partial(
                     queue.record_delivery,
-                    sandbox=name,
+                    sandbox=incarnation,
                     account=event["account"],
                     export_queue=export.id,
                     event_id=event["id"],
@@ -132,12 +141,6 @@ class Runtime:
                 return
             if attempt < export.retry.attempts:
                 await _sleep(sandbox, export.retry.backoff_seconds * 2 ** (attempt - 1))
-
-    def _live(self, name: str) -> Sandbox | None:
-        try:
-            return self.sandboxes.get(name)
-        except UnknownSandbox:
-            return None
 
     async def _post(self, export: ExportQueue, event: dict[str, Any]) -> tuple[int | None, str | None]:
         import httpx

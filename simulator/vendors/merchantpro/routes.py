@@ -16,7 +16,7 @@ from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop
 from simulator.store import merchantpro as products
 from simulator.store.merchantpro import Lookup
-from simulator.vendors.base import client_of, store_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import client_of, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.wire import decode_patch, render
 
@@ -35,9 +35,10 @@ async def inventory(request: Request) -> Response:
     if by is None:
         raise errors.NotFound()
     identifier: str = request.path_params["identifier"]
-    store = store_of(request)
     if request.method == "GET":
-        found = await store.run(partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier))
+        found = await in_sandbox(
+            request, sandbox, partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier)
+        )
         if found is None:
             raise errors.NotFound()
         return json_response(render(found, shop.multi_warehouse))
@@ -47,8 +48,10 @@ async def inventory(request: Request) -> Response:
         return apply_change(product, change, shop.multi_warehouse)
 
     try:
-        updated = await store.run(
-            partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=mutate)
+        updated = await in_sandbox(
+            request,
+            sandbox,
+            partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=mutate),
         )
     except domain.errors.NotFound:
         raise errors.NotFound() from None
