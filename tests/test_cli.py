@@ -23,7 +23,7 @@ def test_validate_ok_and_failing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["validate", str(ROOT / "scenarios" / "default.yaml")]) == 0
     assert main(["validate", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:3:7: $.merchantpro.shops[0]: Object missing required field `api_secret`" in err
+    assert f"{bad}:3:7: $.merchantpro.shops[0]: missing required field `api_secret`" in err
 
 
 def test_settings_from_environment_and_flags() -> None:

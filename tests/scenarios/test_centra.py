@@ -79,19 +79,19 @@ def test_a_valid_section_loads() -> None:
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: -1}\n",
-            [("$.centra.plugins[0].items[0].physicalStock", "Expected `int` >= 0")],
+            [("$.centra.plugins[0].items[0].physicalStock", "expected a whole number >= 0, found -1")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, weightUnit: g}\n",
-            [("$.centra.plugins[0].items[0].weightUnit", "Invalid enum value 'g'")],
+            [("$.centra.plugins[0].items[0].weightUnit", "expected one of 'kg', 'lb', found 'g'")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, stock: 3}\n",
-            [("$.centra.plugins[0].items[0]", "Object contains unknown field `stock`")],
+            [("$.centra.plugins[0].items[0].stock", "unknown field `stock`")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, sku: A}\n",
-            [("$.centra.plugins[0].items[0]", "Object missing required field `variantId`")],
+            [("$.centra.plugins[0].items[0]", "missing required field `variantId`")],
         ),
     ],
 )
