@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.scenarios import examples
-from simulator.scenarios.loader import ScenarioError, load_file, load_text
+from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 
 SHOP = """merchantpro:
   shops:
@@ -152,3 +152,96 @@ def test_a_shipped_scenario_loads_by_name_and_a_path_wins(tmp_path: Path, monkey
     monkeypatch.chdir(tmp_path)
     (tmp_path / "default").write_text("name: mine\n")
     assert examples.resolve("default") == Path("default")
+
+
+FIVE_PROBLEMS = """\
+merchantpro:
+  shops:
+    - name: first
+      api_key: k
+      api_secret: p
+      colour: red
+      products:
+        - {id: 1, sku: A, price_net: ten}
+    - name: second
+      api_key: k
+      api_secret: p
+      generate: {count: 100}
+      products:
+        - {id: 1, sku: GEN-0000042, price_net: 1}
+    - name: third
+      api_key: k
+      api_secret: p
+      generate: {count: 3000000}
+ilevel:
+  tenants:
+    - name: t
+      username: u
+"""
+
+
+def test_five_different_problems_in_one_run() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(FIVE_PROBLEMS, "five.yaml")
+    assert str(caught.value).splitlines() == [
+        "five.yaml:6:7: $.merchantpro.shops[0].colour: unknown field `colour`; expected one of: name, api_key, "
+        "api_secret, multi_warehouse, tax_rate, warehouses, products, generate, auth_failures_before_forbidden, "
+        "auth_lockout_seconds",
+        "five.yaml:8:38: $.merchantpro.shops[0].products[0].price_net: expected a number from 0 to 1000000000 or null,"
+        " found the string 'ten'",
+        "five.yaml:14:24: $.merchantpro.shops[1].products[0].sku: sku 'GEN-0000042' is also the sku of generated"
+        " product 42 ($.merchantpro.shops[1].generate.sku 'GEN-{n:07d}')",
+        "five.yaml:18:25: $.merchantpro.shops[2].generate.count: expected a whole number <= 2000000, found 3000000",
+        "five.yaml:21:7: $.ilevel.tenants[0]: missing required field `api_key`",
+    ]
+
+
+def test_rules_across_fields_run_on_every_account_without_problems_of_its_own() -> None:
+    text = """\
+centra:
+  plugins:
+    - {name: broken, api_token: t, items: [{stockItemId: x}]}
+    - name: fine
+      api_token: t
+      items:
+        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, ean: "1"}
+        - {stockItemId: 2, productId: 1, variantId: 1, sku: B, ean: "1"}
+faults:
+  - {match: {vendor: centra, account: broken}, action: {kind: drop}}
+"""
+    assert problems(text) == [
+        ("$.centra.plugins[0].items[0]", 3, "missing required field `productId`"),
+        ("$.centra.plugins[0].items[0]", 3, "missing required field `variantId`"),
+        ("$.centra.plugins[0].items[0]", 3, "missing required field `sku`"),
+        (
+            "$.centra.plugins[0].items[0].stockItemId",
+            3,
+            "expected a whole number from 1 to 9007199254740992, found the string 'x'",
+        ),
+        # The second plugin's own rules ran, and its paths (in the message too) are the document's.
+        ("$.centra.plugins[1].items[1].ean", 8, "duplicate ean '1' (first at $.centra.plugins[1].items[0])"),
+        # No "no account 'broken'" for the fault rule: that plugin was left out, not missing.
+    ]
+
+
+def test_a_json_scenario_reports_every_problem_too() -> None:
+    data = {"name": 1, "merchantpro": {"shops": [{"name": "s", "api_key": "k"}]}, "centra": []}
+    with pytest.raises(ScenarioError) as caught:
+        load_data(data, "request body: scenario")
+    assert [(p.path, p.line, p.message) for p in caught.value.problems] == [
+        (
+            "$.name",
+            None,
+            'expected a string, found the number 1 (quote the value in YAML, e.g. "0123", so leading '
+            "zeros and digits survive)",
+        ),
+        ("$.merchantpro.shops[0]", None, "missing required field `api_secret`"),
+        ("$.centra", None, "expected a mapping, found a list"),
+    ]
+
+
+def test_at_most_a_thousand_problems_are_listed() -> None:
+    products = "".join(f"        - {{id: {i}, sku: S{i}, price_net: x}}\n" for i in range(1, 1500))
+    found = problems(SHOP.format(extra="", products=products))
+    assert len(found) == 1001
+    assert found[-1] == ("$", None, "only the first 1000 problems are listed")
