@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from simulator.scenarios.limits import MAX_CODE_LENGTH
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PLACEHOLDER = re.compile(r"\{n(?::(?P<zero>0?)(?P<width>[0-9]*)d)?\}")
 
 
@@ -49,6 +50,9 @@ class CodePattern(NamedTuple):
 
 def parse(pattern: str) -> CodePattern | str:
     """The pattern, or what is wrong with it (in words for a problem)."""
+    if _CONTROL.search(pattern):
+        # SQLite's printf stops at a NUL, and no SKU, EAN or barcode holds control characters.
+        return f"expected a pattern without control characters, got {pattern!r}"
     found = list(_PLACEHOLDER.finditer(pattern))
     if len(found) == 1:
         match = found[0]

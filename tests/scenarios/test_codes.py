@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from simulator.scenarios import codes
 from simulator.scenarios.ilevel import Generate, generated_id, generated_ordinal
 
-TEXT = st.text(st.characters(blacklist_characters="{}", blacklist_categories=("Cs",)), max_size=6)
+TEXT = st.text(st.characters(exclude_characters="{}", exclude_categories=["Cs", "Cc"]), max_size=6)
 PLACEHOLDERS = st.sampled_from(["{n}", "{n:d}", "{n:07d}", "{n:3d}", "{n:02d}", "{n:0d}", "{n:011d}"])
 
 
@@ -76,6 +76,7 @@ def test_ordinals_of_a_zero_padded_pattern(code: str, n: int | None) -> None:
         ("A{n}{n}", "{n} once"),
         ("{n:x}", "no other braces"),
         ("{n}}", "no other braces"),
+        ("GEN-{n}\x00", "without control characters"),
     ],
 )
 def test_patterns_that_are_not_one(pattern: str, words: str) -> None:
