@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from simulator.scenarios.limits import MAX_PROBLEMS, Limits
+from simulator.scenarios.limits import MAX_PATH, MAX_PROBLEMS, Limits
 from simulator.scenarios.problems import LocatedProblem, ScenarioError
 
 Marks = dict[str, tuple[int, int]]
@@ -27,7 +27,8 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 # Scalars kept as the text written; the others go through PyYAML's own safe constructors.
 _TEXT_TAGS = {_TAG + "str", _TAG + "timestamp", _TAG + "merge", _TAG + "value"}
-_CONSTRUCTED_TAGS = {_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"}
+_INT = _TAG + "int"
+_CONSTRUCTED_TAGS = {_INT, _TAG + "float", _TAG + "bool", _TAG + "null"}
 _CONTAINER_TAGS = {None, "!", _TAG + "map", _TAG + "seq"}
 
 
@@ -139,34 +140,43 @@ class _Reader:
             raise _Stop
 
     def handle(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        # By exact type, most frequent first: this runs once per node of documents up to the node budget.
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self.count(event)
+            self.scalar(event)  # type: ignore[arg-type]
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.close()
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self.count(event)
+            self.open(event)  # type: ignore[arg-type]
+        elif kind is yaml.AliasEvent:
+            self.count(event)
+            self.alias(event)  # type: ignore[arg-type]
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 self.stop("expected one YAML document, found more (--- starts another)", event.start_mark)
-        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.CollectionStartEvent):
-            self.nodes += 1
-            if self.nodes > self.limits.max_nodes:
-                self.stop(f"the scenario has more than {self.limits.max_nodes} YAML nodes", event.start_mark)
-            if isinstance(event, yaml.ScalarEvent):
-                self.scalar(event)
-            elif isinstance(event, yaml.AliasEvent):
-                if self.expects_key():
-                    self.refuse("mapping keys must be plain text, not aliases", event.start_mark, self.stack[-1].path)
-                    self.stack[-1].drop_value = True
-                    return
-                path = self.place(event.start_mark)
-                self.refuse(f"YAML aliases (*{event.anchor}) are not allowed in scenarios", event.start_mark, path)
-                self.put(None)
-            else:
-                self.open(event)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            self.close()
+
+    def count(self, event: yaml.Event) -> None:
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes:
+            self.stop(f"the scenario has more than {self.limits.max_nodes} YAML nodes", event.start_mark)
 
     def expects_key(self) -> bool:
         if not self.stack:
             return False
         top = self.stack[-1]
-        return isinstance(top.value, dict) and top.key is None and not top.drop_value
+        return top.key is None and not top.drop_value and type(top.value) is dict
+
+    def alias(self, event: yaml.AliasEvent) -> None:
+        if self.expects_key():
+            self.refuse("mapping keys must be plain text, not aliases", event.start_mark, self.stack[-1].path)
+            self.stack[-1].drop_value = True
+            return
+        path = self.place(event.start_mark)
+        self.refuse(f"YAML aliases (*{event.anchor}) are not allowed in scenarios", event.start_mark, path)
+        self.put(None)
 
     def scalar(self, event: yaml.ScalarEvent) -> None:
         if self.expects_key():
@@ -190,6 +200,9 @@ class _Reader:
             tag = resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag in _TEXT_TAGS:
             return event.value
+        value = event.value
+        if tag == _INT and value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+            return int(value)  # the common case, without PyYAML's general (octal, sexagesimal, ...) reading
         if tag not in _CONSTRUCTED_TAGS:
             self.refuse(f"YAML tag {_short(tag)} is not allowed in scenarios", event.start_mark, path)
             return None
@@ -229,14 +242,18 @@ class _Reader:
         """The path of the value starting at ``mark`` (the root, an item, or a key's value); records where it is."""
         if not self.stack:
             path = "$"
+        elif self.ignoring():
+            return self.stack[-1].path
         else:
             top = self.stack[-1]
             path = f"{top.path}[{len(top.value)}]" if isinstance(top.value, list) else f"{top.path}.{top.key}"
-        if not self.ignoring():
-            self.doc.values[path] = _mark(mark)
-            top_key_mark = self.stack[-1].key_mark if self.stack else None
-            if top_key_mark is not None:
-                self.doc.keys[path] = _mark(top_key_mark)
+            if len(path) > MAX_PATH:
+                # Every node holds its path: long keys nested deep would multiply the memory a document costs.
+                self.stop(f"the path to this value is longer than {MAX_PATH} characters (no scenario field is)", mark)
+        self.doc.values[path] = _mark(mark)
+        key_mark = self.stack[-1].key_mark if self.stack else None
+        if key_mark is not None:
+            self.doc.keys[path] = _mark(key_mark)
         return path
 
     def put(self, value: Any) -> None:

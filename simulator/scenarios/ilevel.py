@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -72,6 +72,8 @@ class Tenant(msgspec.Struct, forbid_unknown_fields=True):
     stock: list[Stock] = []
     fail_items: list[FailItem] = []
     identifier_precedence: Precedence = "first"
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("stock", "fail_items")
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):

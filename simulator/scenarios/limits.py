@@ -6,6 +6,9 @@ Reading (``Limits``, overridable per call of ``load_text``/``load_file``):
 - ``max_nodes`` (200,000): YAML nodes (every scalar, key, list and mapping). More: one problem at the node past the
   budget; parsing stops there.
 - ``max_depth`` (64): lists and mappings nested in each other. Deeper: one problem where it happens.
+- ``MAX_PATH`` (256, fixed): characters in the JSON path of any value (``$.merchantpro.shops[0].products[3].sku``);
+  each value's path is kept to locate problems, so long keys nested deep would multiply a document's memory.
+  Longer: one problem where it happens. The longest path a valid scenario can have is far shorter.
 
 YAML aliases (``*name``) are refused outright, with one problem per alias: a few hundred bytes of nested aliases
 expand to billions of nodes ("billion laughs"), and no scenario needs them.
@@ -29,6 +32,7 @@ MAX_GENERATED_ILEVEL = 1_000_000
 MAX_GENERATED_TOTAL = 2_000_000
 MAX_CODE_LENGTH = 128
 MAX_PROBLEMS = 1_000
+MAX_PATH = 256
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 import msgspec
 
@@ -86,6 +86,8 @@ class Shop(msgspec.Struct, forbid_unknown_fields=True):
     # "Invalid credentials: 401; repeated attempts will return 403 Forbidden." The count is not documented.
     auth_failures_before_forbidden: AttemptCount = 5
     auth_lockout_seconds: float = 300.0
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("products",)
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import msgspec
 
@@ -22,6 +23,8 @@ class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     # The test toolkit: fault rules and rate limits that hold from the sandbox's start (and after each reset).
     faults: list[FaultRule] = []
     rate_limits: list[RateLimit] = []
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("faults", "rate_limits")
 
 
 def check(scenario: Scenario, *, targets: bool = True) -> list[Problem]:

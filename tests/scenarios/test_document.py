@@ -138,3 +138,14 @@ def test_duplicate_keys_are_reported_with_every_other_problem() -> None:
             " survive)",
         ),
     ]
+
+
+def test_long_keys_nested_deep_are_refused_before_they_cost_memory() -> None:
+    # Each value keeps its path: 60 keys of 60 characters over 100,000 values would be 360 MB of paths.
+    chain = "".join(f"{'  ' * i}{chr(97 + i % 26) * 60}:\n" for i in range(60))
+    text = chain + "  " * 60 + "[" + ", ".join(["1"] * 100_000) + "]\n"
+    started = time.perf_counter()
+    [(path, line, column, message)] = refusal(text)
+    assert time.perf_counter() - started < 1
+    assert (path, line, column) == ("$", 6, 11)
+    assert message == "the path to this value is longer than 256 characters (no scenario field is)"

@@ -8,6 +8,7 @@ import pytest
 
 from simulator.scenarios import examples
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
+from tests.scenarios.test_shape import MSGSPEC_WORDS, mutations
 
 SHOP = """merchantpro:
   shops:
@@ -245,3 +246,63 @@ def test_at_most_a_thousand_problems_are_listed() -> None:
     found = problems(SHOP.format(extra="", products=products))
     assert len(found) == 1001
     assert found[-1] == ("$", None, "only the first 1000 problems are listed")
+
+
+def test_a_bad_product_leaves_the_rest_of_its_shop_checked() -> None:
+    text = """\
+merchantpro:
+  shops:
+    - name: s
+      api_key: k
+      api_secret: p
+      generate: {count: 10}
+      products:
+        - {id: 1, sku: A, price_net: ten}
+        - {id: 2, sku: B, stock: -1, price_net: 1}
+        - {id: 3, sku: GEN-0000003, price_net: 1}
+        - {id: 4, sku: GEN-0000003, price_net: 1}
+faults:
+  - {match: {vendor: merchantpro, account: s}, action: {kind: drop}}
+  - {match: {vendor: merchantpro, account: t}, action: {kind: drop}}
+"""
+    assert problems(text) == [
+        (
+            "$.merchantpro.shops[0].products[0].price_net",
+            8,
+            "expected a number from 0 to 1000000000 or null, found the string 'ten'",
+        ),
+        ("$.merchantpro.shops[0].products[1].stock", 9, "expected a whole number >= 0, found -1"),
+        (
+            "$.merchantpro.shops[0].products[2].sku",
+            10,
+            "sku 'GEN-0000003' is also the sku of generated product 3 "
+            "($.merchantpro.shops[0].generate.sku 'GEN-{n:07d}')",
+        ),
+        (
+            "$.merchantpro.shops[0].products[3].sku",
+            11,
+            "duplicate sku 'GEN-0000003' (first at $.merchantpro.shops[0].products[2])",
+        ),
+        (
+            "$.merchantpro.shops[0].products[3].sku",
+            11,
+            "sku 'GEN-0000003' is also the sku of generated product 3 "
+            "($.merchantpro.shops[0].generate.sku 'GEN-{n:07d}')",
+        ),
+        # The shop stayed, so rules naming accounts are still checked.
+        ("$.faults[1].match.account", 14, "no account 't' in this scenario's merchantpro section"),
+    ]
+
+
+def test_a_broken_document_always_gets_problems_never_a_crash() -> None:
+    # A quarter of the shape walk's mutations (see test_shape), through the whole loader: salvage and the rules
+    # across fields run on every one of them.
+    for n, (label, data) in enumerate(mutations()):
+        if n % 4:
+            continue
+        try:
+            load_data(data, label)
+        except ScenarioError as exc:
+            assert exc.problems, label
+            for problem in exc.problems:
+                assert not any(words in problem.message for words in MSGSPEC_WORDS), (label, problem)
