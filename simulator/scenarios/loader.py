@@ -2,9 +2,9 @@
 
 Every problem is reported as ``file:line:column: $.path.to.field: what was expected, what was found``, in document
 order, all of them in one run: the YAML's own problems (see ``document``), each value that does not fit its type
-(``shape``), and the rules across fields (each vendor's ``check``), which run on every account without a problem of
-its own (``salvage``). The line comes from the YAML node at the path (or its nearest ancestor when the path names a
-missing field). What a scenario may cost to read is bounded by ``limits.Limits``.
+(``shape``), and the rules across fields (each vendor's ``check``), which run on whatever is well formed around the
+bad values (``salvage``). The line comes from the YAML node at the path (or its nearest ancestor when the path names
+a missing field). What a scenario may cost to read is bounded (``limits``).
 """
 
 from __future__ import annotations
