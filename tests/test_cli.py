@@ -191,7 +191,7 @@ def test_validate_ok_and_failing(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["validate", str(good), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert out == f"{good}: ok\n"
-    assert f"{bad}:3:7: $.merchantpro.shops[0]: Object missing required field `api_secret`" in err
+    assert f"{bad}:3:7: $.merchantpro.shops[0]: missing required field `api_secret`" in err
 
 
 def test_scenarios_lists_each_shipped_one_with_its_first_sentence() -> None:

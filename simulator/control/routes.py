@@ -5,7 +5,9 @@ Every endpoint that acts on one sandbox takes ``?sandbox=NAME`` (default: ``defa
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +156,7 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
     kind = media_type(request)
     name = request.query_params.get("name")
     if kind in YAML_TYPES:
-        return name, _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
+        return name, await _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
     if body.strip() == b"":
         return name, None
     if kind is not None and not is_json_type(kind):
@@ -173,12 +175,12 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
         if raw is not None:
             raise BadRequest('give "scenario" or "scenario_file", not both')
         path = allowed_scenario_file(settings_of(request).scenario_dir, data["scenario_file"])
-        return name, _scenario(lambda: load_file(path))
+        return name, await _scenario(lambda: load_file(path))
     if raw is None:
         return name, None
     if isinstance(raw, str):
-        return name, _scenario(lambda: load_text(raw, "request body: scenario"))
-    return name, _scenario(lambda: load_data(raw, "request body: scenario"))
+        return name, await _scenario(lambda: load_text(raw, "request body: scenario"))
+    return name, await _scenario(lambda: load_data(raw, "request body: scenario"))
 
 
 def allowed_scenario_file(folder: str | None, name: object) -> Path:
@@ -196,12 +198,12 @@ def allowed_scenario_file(folder: str | None, name: object) -> Path:
     return path
 
 
-def _scenario(load: Any) -> LoadedScenario:
+async def _scenario(load: Callable[[], LoadedScenario]) -> LoadedScenario:
+    # Reading a scenario costs up to its limits (seconds for a large one): never on the event loop.
     try:
-        loaded: LoadedScenario = load()
+        return await asyncio.to_thread(load)
     except ScenarioError as exc:
         raise BadRequest(f"the scenario does not validate:\n{exc}", exc.as_dict()["problems"]) from None
-    return loaded
 
 
 def routes() -> list[BaseRoute]:

@@ -6,7 +6,7 @@ Field names are Centra's own (camelCase, as Get stock shows them), so a Get stoc
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -57,6 +57,8 @@ class Plugin(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     name: Slug
     api_token: Secret = msgspec.field(name="api_token")
     items: list[Item] = []
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("items",)
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
+from simulator.scenarios import codes
+from simulator.scenarios.limits import MAX_GENERATED_ILEVEL
 from simulator.scenarios.problems import Problem, unique_values
-from simulator.scenarios.types import NonEmpty, Quantity, Secret, Slug
+from simulator.scenarios.types import NonEmpty, Quantity, Secret, Seed, Slug
 
 # i.LEVEL ids are 32 upper-case hex characters (every id in the doc). Lookups are case-sensitive, so the
 # scenario holds them in the one spelling clients must send.
 HexId = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-F]{32}$")]
-Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_GENERATED_ILEVEL)]
+Identifier = Literal["variant_id", "barcode", "code"]
 
 # Which identifier wins when an item names its variant more than once: "first" follows the doc's order
 # (variant_id, then barcode, then code) and ignores the rest; "agree" wants every given one to name the same
@@ -52,10 +54,10 @@ class FailItem(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class Generate(msgspec.Struct, forbid_unknown_fields=True):
-    """Synthetic variants for load tests; ``{n}`` in a pattern is the variant's ordinal."""
+    """Synthetic variants for load tests; ``{n}`` in a pattern is the variant's ordinal (see ``codes``)."""
 
     count: Count
-    seed: int = 0
+    seed: Seed = 0
     barcode: NonEmpty | None = "29{n:011d}"
     code: NonEmpty | None = "GEN-{n:07d}"
 
@@ -70,19 +72,61 @@ class Tenant(msgspec.Struct, forbid_unknown_fields=True):
     stock: list[Stock] = []
     fail_items: list[FailItem] = []
     identifier_precedence: Precedence = "first"
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("stock", "fail_items")
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):
     tenants: list[Tenant] = []
 
 
+# A generated variant id is a bijection of (seed, ordinal) onto 128 bits, written as i.LEVEL writes ids: it looks
+# random, yet an id maps back to its seed and ordinal, so "is this listed id also a generated one?" costs no hashing
+# of a whole catalog. Each step is invertible: xor with the high half shifted down, and multiplying by an odd number.
+_BITS = (1 << 128) - 1
+_ODD = (0x9E3779B97F4A7C15F39CC0605CEDC835, 0xD6E8FEB86659FD93C13A5C2E4B3F8A27)
+_INVERSE = tuple(pow(k, -1, 1 << 128) for k in reversed(_ODD))
+
+
+def _scramble(x: int, factors: tuple[int, ...]) -> int:
+    for factor in factors:
+        x ^= x >> 64
+        x = (x * factor) & _BITS
+    return x ^ (x >> 64)
+
+
+def generated_id(seed: int, n: int) -> str:
+    return f"{_scramble(seed << 64 | n, _ODD):032X}"
+
+
+def generated_ordinal(gen: Generate, variant_id: str) -> int | None:
+    """The ordinal of the generated variant with this id, or None when the block makes no such variant."""
+    try:
+        x = _scramble(int(variant_id, 16), _INVERSE)
+    except ValueError:
+        return None
+    n = x & ((1 << 64) - 1)
+    return n if x >> 64 == gen.seed and 1 <= n <= gen.count else None
+
+
+def _patterns(gen: Generate) -> dict[str, codes.CodePattern]:
+    out = {}
+    for field in ("barcode", "code"):
+        pattern = getattr(gen, field)
+        parsed = codes.parse(pattern) if pattern is not None else None
+        if isinstance(parsed, codes.CodePattern):
+            out[field] = parsed
+    return out
+
+
 def generated_variants(gen: Generate) -> Iterator[Variant]:
+    patterns = _patterns(gen)
+    barcode, code = patterns.get("barcode"), patterns.get("code")
     for n in range(1, gen.count + 1):
-        digest = hashlib.md5(f"{gen.seed}:{n}".encode(), usedforsecurity=False).hexdigest().upper()
         yield Variant(
-            variant_id=digest,
-            barcode=gen.barcode.format(n=n) if gen.barcode else None,
-            code=gen.code.format(n=n) if gen.code else None,
+            variant_id=generated_id(gen.seed, n),
+            barcode=barcode.code(n) if barcode else None,
+            code=code.code(n) if code else None,
         )
 
 
@@ -92,14 +136,41 @@ def all_variants(tenant: Tenant) -> Iterator[Variant]:
         yield from generated_variants(tenant.generate)
 
 
+class Variants:
+    """A tenant's variants by each identifier: the listed ones looked up, the generated ones worked out."""
+
+    def __init__(self, tenant: Tenant) -> None:
+        self.generate = tenant.generate
+        self.patterns = _patterns(tenant.generate) if tenant.generate is not None else {}
+        self.listed: dict[str, dict[str, str]] = {"variant_id": {}, "barcode": {}, "code": {}}
+        for v in tenant.variants:
+            for field, index in self.listed.items():
+                value = getattr(v, field)
+                if value is not None:
+                    index.setdefault(value, v.variant_id)
+
+    def find(self, field: Identifier, value: str) -> str | None:
+        """The variant_id of the variant whose ``field`` is ``value`` (listed variants first), or None."""
+        found = self.listed[field].get(value)
+        if found is not None or self.generate is None:
+            return found
+        if field == "variant_id":
+            return value if generated_ordinal(self.generate, value) is not None else None
+        pattern = self.patterns.get(field)
+        n = pattern.ordinal(value) if pattern is not None else None
+        return generated_id(self.generate.seed, n) if n is not None and n <= self.generate.count else None
+
+    def fail_variant(self, item: FailItem) -> str | None:
+        for field in ("variant_id", "barcode", "code"):
+            value = getattr(item, field)
+            if value is not None:
+                return self.find(field, value)
+        return None
+
+
 def fail_variant(tenant: Tenant, item: FailItem) -> str | None:
     """The variant a scenario fail item names (checked to exist by ``check``)."""
-    for v in all_variants(tenant):
-        if v.variant_id == item.variant_id or (item.barcode and v.barcode == item.barcode):
-            return v.variant_id
-        if item.code and v.code == item.code:
-            return v.variant_id
-    return None
+    return Variants(tenant).fail_variant(item)
 
 
 def check(section: Section, at: str) -> list[Problem]:
@@ -114,57 +185,66 @@ def check(section: Section, at: str) -> list[Problem]:
 def _check_tenant(tenant: Tenant, here: str) -> list[Problem]:
     problems: list[Problem] = []
     warehouses = unique_values(problems, f"{here}.warehouses", "id", [w.id for w in tenant.warehouses])
-    variants = unique_values(problems, f"{here}.variants", "variant_id", [v.variant_id for v in tenant.variants])
-    barcodes = unique_values(
-        problems, f"{here}.variants", "barcode", [v.barcode for v in tenant.variants], skip_none=True
-    )
-    codes = unique_values(problems, f"{here}.variants", "code", [v.code for v in tenant.variants], skip_none=True)
+    unique_values(problems, f"{here}.variants", "variant_id", [v.variant_id for v in tenant.variants])
+    unique_values(problems, f"{here}.variants", "barcode", [v.barcode for v in tenant.variants], skip_none=True)
+    unique_values(problems, f"{here}.variants", "code", [v.code for v in tenant.variants], skip_none=True)
     if tenant.generate is not None:
-        problems.extend(_check_generate(tenant.generate, f"{here}.generate", variants, barcodes, codes))
-    known = {v.variant_id for v in all_variants(tenant)}
+        problems.extend(_check_generate(tenant, here))
+    variants = Variants(tenant)
     unique_values(problems, f"{here}.stock", "(warehouse, variant)", [(s.warehouse, s.variant) for s in tenant.stock])
     for i, stock in enumerate(tenant.stock):
         if stock.warehouse not in warehouses:
             problems.append(Problem(f"{here}.stock[{i}].warehouse", f"no warehouse with id {stock.warehouse!r}"))
-        if stock.variant not in known:
+        if variants.find("variant_id", stock.variant) is None:
             problems.append(Problem(f"{here}.stock[{i}].variant", f"no variant with variant_id {stock.variant!r}"))
     for i, item in enumerate(tenant.fail_items):
-        problems.extend(_check_fail_item(tenant, item, f"{here}.fail_items[{i}]", warehouses))
+        problems.extend(_check_fail_item(variants, item, f"{here}.fail_items[{i}]", warehouses))
     return problems
 
 
-def _check_fail_item(tenant: Tenant, item: FailItem, at: str, warehouses: dict[str, int]) -> list[Problem]:
+def _check_fail_item(variants: Variants, item: FailItem, at: str, warehouses: dict[str, int]) -> list[Problem]:
     given = [name for name in ("variant_id", "barcode", "code") if getattr(item, name) is not None]
     if len(given) != 1:
         return [Problem(at, "expected exactly one of variant_id, barcode or code")]
     if item.warehouse is not None and item.warehouse not in warehouses:
         return [Problem(f"{at}.warehouse", f"no warehouse with id {item.warehouse!r}")]
-    if fail_variant(tenant, item) is None:
+    if variants.fail_variant(item) is None:
         return [Problem(f"{at}.{given[0]}", f"no variant with {given[0]} {getattr(item, given[0])!r}")]
     return []
 
 
-def _check_generate(
-    gen: Generate, at: str, ids: dict[str, int], barcodes: dict[str, int], codes: dict[str, int]
-) -> list[Problem]:
+def _check_generate(tenant: Tenant, here: str) -> list[Problem]:
+    """The block's patterns, and its variants against the listed ones: no identifier may name two variants."""
+    gen = tenant.generate
+    assert gen is not None
+    at = f"{here}.generate"
     problems: list[Problem] = []
+    for i, variant in enumerate(tenant.variants):
+        n = generated_ordinal(gen, variant.variant_id)
+        if n is not None:
+            problems.append(
+                Problem(
+                    f"{here}.variants[{i}].variant_id",
+                    f"variant_id {variant.variant_id!r} is also the id of generated variant {n} ({at}.seed {gen.seed})",
+                )
+            )
     for field in ("barcode", "code"):
         pattern = getattr(gen, field)
         if pattern is None:
             continue
-        try:
-            first, second = pattern.format(n=1), pattern.format(n=2)
-        except (KeyError, IndexError, ValueError) as exc:
-            problems.append(Problem(f"{at}.{field}", f"expected a pattern using only {{n}}, got {pattern!r} ({exc})"))
+        parsed, problem = codes.check(pattern, gen.count)
+        if problem is not None:
+            problems.append(Problem(f"{at}.{field}", problem))
+        if parsed is None:
             continue
-        if first == second:
-            problems.append(Problem(f"{at}.{field}", f"pattern {pattern!r} must contain {{n}} to be unique"))
-    if problems:
-        return problems
-    for v in generated_variants(gen):
-        for field, taken in (("variant_id", ids), ("barcode", barcodes), ("code", codes)):
-            value = getattr(v, field)
-            if value is not None and value in taken:
-                problems.append(Problem(f"{at}.{field}", f"generated {field} {value!r} clashes with a listed variant"))
-                return problems
+        for i, variant in enumerate(tenant.variants):
+            value = getattr(variant, field)
+            n = None if value is None else parsed.ordinal(value)
+            if n is not None and n <= gen.count:
+                problems.append(
+                    Problem(
+                        f"{here}.variants[{i}].{field}",
+                        f"{field} {value!r} is also the {field} of generated variant {n} ({at}.{field} {pattern!r})",
+                    )
+                )
     return problems

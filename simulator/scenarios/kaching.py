@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -64,6 +64,8 @@ class Account(msgspec.Struct, forbid_unknown_fields=True):
     # An adjustment for a product not stocked at the location: "fail" logs a failure, "from_zero" creates it.
     adjust_unstocked: Literal["fail", "from_zero"] = "fail"
     export_queues: list[ExportQueue] = []
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("import_queues", "export_queues", "stock")
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):

@@ -12,7 +12,7 @@ from simulator.scenarios import centra, ilevel, kaching, merchantpro
 from simulator.scenarios.model import Scenario
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
-STORE_FORMAT = "1"
+STORE_FORMAT = "2"
 
 
 @dataclass(frozen=True)

@@ -1,150 +1,108 @@
-"""Reading scenario files: YAML (or JSON) -> msgspec Structs, with errors that name file, line, path and cause.
+"""Reading scenario files: YAML (or JSON) -> msgspec Structs, with every problem named by file, line, path and cause.
 
-Every problem is reported as ``file:line:column: $.path.to.field: what was expected, what was found``. The
-line comes from the YAML node at the path (or its nearest ancestor when the path names a missing field).
+Every problem is reported as ``file:line:column: $.path.to.field: what was expected, what was found``, in document
+order, all of them in one run: the YAML's own problems (see ``document``), each value that does not fit its type
+(``shape``), and the rules across fields (each vendor's ``check``), which run on whatever is well formed around the
+bad values (``salvage``). The line comes from the YAML node at the path (or its nearest ancestor when the path names
+a missing field). What a scenario may cost to read is bounded (``limits``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import yaml
 
+from simulator.scenarios import document, shape
+from simulator.scenarios.document import Document
+from simulator.scenarios.limits import DEFAULT_LIMITS, MAX_PROBLEMS, Limits
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.model import Scenario, check
+from simulator.scenarios.problems import LocatedProblem, Problem, ScenarioError
+from simulator.scenarios.salvage import Salvage
+from simulator.scenarios.shape import split_error
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_AT = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
-_NUMBER_FOR_TEXT = re.compile(r"^Expected `str( \| null)?`, got `(int|float)`$")
+__all__ = ["LocatedProblem", "ScenarioError", "load_data", "load_file", "load_text", "split_error"]
+
 _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 
-class LocatedProblem(msgspec.Struct, frozen=True):
-    path: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-    def render(self, source: str) -> str:
-        where = source if self.line is None else f"{source}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario that does not validate; ``problems`` lists every one found, in document order."""
-
-    def __init__(self, source: str, problems: list[LocatedProblem]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__("\n".join(p.render(source) for p in problems))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "problems": [
-                {"path": p.path, "message": p.message, "line": p.line, "column": p.column} for p in self.problems
-            ],
-        }
-
-
-Marks = dict[str, tuple[int, int]]
-
-
-def load_file(path: str | Path) -> LoadedScenario:
+def load_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            raw = file.read(limits.max_bytes + 1)
+        if len(raw) > limits.max_bytes:
+            raise ScenarioError(source, [document.too_big(max(size, len(raw)), limits)])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, [LocatedProblem("$", f"cannot read the file: {exc}")]) from exc
-    return load_text(text, source)
+    return load_text(text, source, limits)
 
 
-def load_text(text: str, source: str) -> LoadedScenario:
-    data, marks = _parse_yaml(text, source)
-    return load_data(data, source, marks)
+def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
+    doc = document.read(text, source, limits)
+    return _load(doc, source)
 
 
-def load_data(data: Any, source: str, marks: Marks | None = None) -> LoadedScenario:
-    marks = marks or {}
-    if data is None:
-        data = {}
+def load_data(data: Any, source: str) -> LoadedScenario:
+    """A scenario already decoded (from JSON): the same checks, without lines and columns."""
+    return _load(Document(data), source)
+
+
+def _load(doc: Document, source: str) -> LoadedScenario:
+    data = {} if doc.data is None else doc.data
     try:
         spec = msgspec.convert(data, Scenario)
     except msgspec.ValidationError as exc:
-        raise ScenarioError(source, [_locate(split_error(str(exc)), marks)]) from exc
-    problems = check(spec)
-    if problems:
-        raise ScenarioError(source, [_locate((p.path, p.message), marks) for p in problems])
+        found = shape.problems(data, Scenario, limit=MAX_PROBLEMS + 1)
+        # The walk accepts what msgspec accepts; should they ever differ, msgspec's own problem is still reported.
+        problems = (found or [Problem(*split_error(str(exc)))]) + _salvaged(data, found)
+    else:
+        problems = check(spec)
+    if problems or doc.problems:
+        raise ScenarioError(source, _report(problems, doc))
     return LoadedScenario.build(spec, source)
 
 
-def split_error(error: str) -> tuple[str, str]:
-    """A msgspec validation message -> (JSON path, what was wrong there)."""
-    match = _AT.match(error)
-    if not match:
-        return "$", error
-    message, path = match["message"], match["path"]
-    if _NUMBER_FOR_TEXT.match(message):
-        message += ' (quote the value in YAML, e.g. "0123", so leading zeros and digits survive)'
-    return path, message
+def _salvaged(data: Any, problems: list[Problem]) -> list[Problem]:
+    """The cross-field problems of what is well formed in ``data``, with their paths in ``data``'s terms."""
+    salvage = Salvage(problems)
+    kept = salvage.data(data, Scenario)
+    if kept is None:
+        return []
+    try:
+        spec = msgspec.convert(kept, Scenario)
+    except msgspec.ValidationError:
+        return []
+    return [
+        Problem(salvage.restore(p.path), salvage.restore(p.message), p.at_key)
+        for p in check(spec, targets=not salvage.lossy)
+    ]
 
 
-def _locate(problem: tuple[str, str], marks: Marks) -> LocatedProblem:
-    path, message = problem
-    probe = path
-    while probe not in marks and probe != "$":
+def _report(problems: list[Problem], doc: Document) -> list[LocatedProblem]:
+    located = [_locate(p, doc) for p in problems] + doc.problems
+    # Document order; problems without a line (a JSON scenario) keep the order they were found in.
+    located.sort(key=lambda p: (p.line is None, p.line or 0, p.column or 0))
+    if len(located) > MAX_PROBLEMS:
+        located = located[:MAX_PROBLEMS]
+        located.append(LocatedProblem("$", f"only the first {MAX_PROBLEMS} problems are listed"))
+    return located
+
+
+def _locate(problem: Problem, doc: Document) -> LocatedProblem:
+    if problem.at_key and problem.path in doc.keys:
+        return LocatedProblem(problem.path, problem.message, *doc.keys[problem.path])
+    probe = problem.path
+    while probe not in doc.values and probe != "$":
         trimmed = _SEGMENT.sub("", probe)
         if trimmed == probe:
             break
         probe = trimmed or "$"
-    line, column = marks.get(probe, (None, None))
-    return LocatedProblem(path, message, line, column)
-
-
-def _parse_yaml(text: str, source: str) -> tuple[Any, Marks]:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise ScenarioError(source, [LocatedProblem("$", f"YAML syntax error: {reason}", line, column)]) from exc
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, [LocatedProblem("$", f"YAML error: {exc}")]) from exc
-    except RecursionError as exc:
-        raise ScenarioError(source, [LocatedProblem("$", "the document is nested too deeply")]) from exc
-    finally:
-        loader.dispose()
-    marks: Marks = {}
-    duplicates: list[LocatedProblem] = []
-    if node is not None:
-        try:
-            _walk(node, "$", marks, duplicates)
-        except RecursionError as exc:
-            raise ScenarioError(source, [LocatedProblem("$", "the document is nested too deeply")]) from exc
-    if duplicates:
-        raise ScenarioError(source, duplicates)
-    return data, marks
-
-
-def _walk(node: yaml.Node, path: str, marks: Marks, duplicates: list[LocatedProblem]) -> None:
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            name = str(key.value)
-            child = f"{path}.{name}"
-            if name in seen:
-                # PyYAML keeps the last of two equal keys silently; a scenario author almost never means that.
-                line, column = key.start_mark.line + 1, key.start_mark.column + 1
-                duplicates.append(LocatedProblem(child, f"duplicate key {name!r}", line, column))
-            seen.add(name)
-            _walk(value, child, marks, duplicates)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", marks, duplicates)
+    line, column = doc.values.get(probe, (None, None))
+    return LocatedProblem(problem.path, problem.message, line, column)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 import msgspec
 
+from simulator.scenarios import codes
 from simulator.scenarios.problems import Problem, unique_values
-from simulator.scenarios.types import AttemptCount, NonEmpty, Percent, PositiveId, Price, Quantity, Secret, Slug
+from simulator.scenarios.types import (
+    MAX_ID,
+    AttemptCount,
+    GeneratedCount,
+    NonEmpty,
+    Percent,
+    PositiveId,
+    Price,
+    Quantity,
+    Secret,
+    Seed,
+    Slug,
+)
 
 # YAML 1.1 reads a bare `on`/`off` as a boolean, so the scenario accepts both spellings.
 Switch = bool | Literal["on", "off"]
@@ -43,20 +55,17 @@ class Product(msgspec.Struct, forbid_unknown_fields=True):
     tax_rate: Percent | None = None
 
 
-_PLACEHOLDER = re.compile(r"\{n(?::(0?[1-9]?[0-9]?)d)?\}")
-
-
 def printf_pattern(pattern: str) -> str | None:
-    """``GEN-{n:07d}`` -> ``GEN-%07d`` for SQLite's printf; None when the pattern has anything else in braces."""
-    out = _PLACEHOLDER.sub(lambda m: f"%{m.group(1) or ''}d", pattern.replace("%", "%%"))
-    return None if "{" in out or "}" in out else out
+    """``GEN-{n:07d}`` -> ``GEN-%07d`` for SQLite's printf; None when the pattern is not one (see ``codes``)."""
+    parsed = codes.parse(pattern)
+    return None if isinstance(parsed, str) else parsed.printf()
 
 
 class Generate(msgspec.Struct, forbid_unknown_fields=True):
     """Synthetic products: ``{n}`` (or ``{n:07d}``, zero-padded) in a pattern is the product's ordinal."""
 
-    count: Quantity
-    seed: int = 0
+    count: GeneratedCount
+    seed: Seed = 0
     first_id: PositiveId = 1_000_000
     sku: NonEmpty = "GEN-{n:07d}"
     ean: NonEmpty | None = "29{n:011d}"
@@ -77,6 +86,8 @@ class Shop(msgspec.Struct, forbid_unknown_fields=True):
     # "Invalid credentials: 401; repeated attempts will return 403 Forbidden." The count is not documented.
     auth_failures_before_forbidden: AttemptCount = 5
     auth_lockout_seconds: float = 300.0
+    # Lists whose entries nothing else in the scenario refers to (see salvage).
+    standalone: ClassVar[tuple[str, ...]] = ("products",)
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,7 +134,7 @@ def _check_shop(shop: Shop, here: str) -> list[Problem]:
         elif product.warehouses:
             problems.append(Problem(f"{at}.warehouses", "warehouses need multi_warehouse: true on the shop"))
     if shop.generate is not None:
-        problems.extend(_check_generate(shop, f"{here}.generate"))
+        problems.extend(_check_generate(shop, here))
     return problems
 
 
@@ -139,32 +150,41 @@ def _check_warehouse_ref(entry: WarehouseStock, at: str, ids: dict[int, int], na
     return []
 
 
-def _check_generate(shop: Shop, at: str) -> list[Problem]:
+def _check_generate(shop: Shop, here: str) -> list[Problem]:
+    """The block's own rules, and its products against the listed ones: no id, SKU or EAN may name two products."""
     gen = shop.generate
     assert gen is not None
+    at = f"{here}.generate"
     problems: list[Problem] = []
-    for field in ("sku", "ean"):
-        pattern = getattr(gen, field)
-        if pattern is None:
-            continue
-        if printf_pattern(pattern) is None:
-            problems.append(
-                Problem(
-                    f"{at}.{field}",
-                    f"expected a pattern with {{n}} or {{n:0Nd}} (zero-padded to N "
-                    f"digits) and no other braces, got {pattern!r}",
-                )
-            )
-        elif "{n" not in pattern:
-            problems.append(Problem(f"{at}.{field}", f"pattern {pattern!r} must contain {{n}} to be unique"))
     for field in ("stock", "price_net"):
         low, high = getattr(gen, field)
         if low > high:
             problems.append(Problem(f"{at}.{field}", f"expected [low, high] with low <= high, got [{low}, {high}]"))
     last_id = gen.first_id + gen.count - 1
+    if last_id > MAX_ID:
+        problems.append(Problem(f"{at}.first_id", f"generated ids {gen.first_id}..{last_id} go past {MAX_ID}"))
     clash = [p.id for p in shop.products if gen.first_id <= p.id <= last_id]
     if clash:
         problems.append(
             Problem(f"{at}.first_id", f"generated ids {gen.first_id}..{last_id} overlap product id {clash[0]}")
         )
+    for field in ("sku", "ean"):
+        pattern = getattr(gen, field)
+        if pattern is None:
+            continue
+        parsed, problem = codes.check(pattern, gen.count)
+        if problem is not None:
+            problems.append(Problem(f"{at}.{field}", problem))
+        if parsed is None:
+            continue
+        for i, product in enumerate(shop.products):
+            value = getattr(product, field)
+            n = None if value is None else parsed.ordinal(value)
+            if n is not None and n <= gen.count:
+                problems.append(
+                    Problem(
+                        f"{here}.products[{i}].{field}",
+                        f"{field} {value!r} is also the {field} of generated product {n} ({at}.{field} {pattern!r})",
+                    )
+                )
     return problems

@@ -79,19 +79,19 @@ def test_a_valid_section_loads() -> None:
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: -1}\n",
-            [("$.centra.plugins[0].items[0].physicalStock", "Expected `int` >= 0")],
+            [("$.centra.plugins[0].items[0].physicalStock", "expected a whole number >= 0, found -1")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, weightUnit: g}\n",
-            [("$.centra.plugins[0].items[0].weightUnit", "Invalid enum value 'g'")],
+            [("$.centra.plugins[0].items[0].weightUnit", "expected one of 'kg', 'lb', found 'g'")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, stock: 3}\n",
-            [("$.centra.plugins[0].items[0]", "Object contains unknown field `stock`")],
+            [("$.centra.plugins[0].items[0].stock", "unknown field `stock`")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, sku: A}\n",
-            [("$.centra.plugins[0].items[0]", "Object missing required field `variantId`")],
+            [("$.centra.plugins[0].items[0]", "missing required field `variantId`")],
         ),
     ],
 )
@@ -105,4 +105,27 @@ def test_plugin_names_are_unique() -> None:
         load_text(text, "test.yaml")
     assert [(p.path, p.message) for p in info.value.problems] == [
         ("$.centra.plugins[1].name", "duplicate name 'a' (first at $.centra.plugins[0])")
+    ]
+
+
+def test_every_identifier_collision_is_reported_in_one_run() -> None:
+    items = (
+        A
+        + '        - {stockItemId: 1, productId: 1, variantId: 2, sku: X, ean: "111"}\n'
+        + "        - {stockItemId: 3, productId: 1, variantId: 3, sku: A, variantSku: BC}\n"
+        + "        - {stockItemId: 4, productId: 1, variantId: 4, sku: '11', sizeSku: '1'}\n"
+        + "        - {stockItemId: x, productId: 1, variantId: 4, sku: Y}\n"
+    )
+    assert problems(items) == [
+        ("$.centra.plugins[0].items[1].stockItemId", "duplicate stockItemId 1 (first at $.centra.plugins[0].items[0])"),
+        ("$.centra.plugins[0].items[1].ean", "duplicate ean '111' (first at $.centra.plugins[0].items[0])"),
+        ("$.centra.plugins[0].items[2].sku", "sku+variantSku+sizeSku 'ABC' repeats $.centra.plugins[0].items[0]"),
+        (
+            "$.centra.plugins[0].items[3].sku",
+            "sku+variantSku+sizeSku '111' equals the ean of $.centra.plugins[0].items[0]",
+        ),
+        (
+            "$.centra.plugins[0].items[4].stockItemId",
+            "expected a whole number from 1 to 9007199254740992, found the string 'x'",
+        ),
     ]

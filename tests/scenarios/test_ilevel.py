@@ -62,8 +62,8 @@ def test_the_good_tenant_loads() -> None:
         ),
         (
             "      generate: {count: 3, barcode: '{n}'}",
-            "$.ilevel.tenants[0].generate.barcode",
-            "generated barcode '1' clashes with a listed variant",
+            "$.ilevel.tenants[0].variants[0].barcode",
+            "barcode '1' is also the barcode of generated variant 1 ($.ilevel.tenants[0].generate.barcode '{n}')",
         ),
     ],
 )
@@ -82,11 +82,11 @@ ilevel:
     - {name: t, username: u, api_key: k}
 """
     assert problems(text) == [
-        ("$.ilevel.tenants[1].name", "duplicate name 't' (first at $.ilevel.tenants[0])"),
         (
             "$.ilevel.tenants[0].warehouses[1].id",
             "duplicate id '1571945CAB99744086F9FDFC9D9332D5' (first at $.ilevel.tenants[0].warehouses[0])",
         ),
+        ("$.ilevel.tenants[1].name", "duplicate name 't' (first at $.ilevel.tenants[0])"),
     ]
     lower = (
         "ilevel:\n  tenants:\n    - {name: t, username: u, api_key: k,\n"
@@ -96,4 +96,8 @@ ilevel:
     assert path == "$.ilevel.tenants[0].warehouses[0].id"
     assert "^[0-9A-F]{32}$" in message
     [(path, message)] = problems("ilevel:\n  tenants:\n    - {name: t, username: u, api_key: k, colour: red}\n")
-    assert (path, message) == ("$.ilevel.tenants[0]", "Object contains unknown field `colour`")
+    assert (path, message) == (
+        "$.ilevel.tenants[0].colour",
+        "unknown field `colour`; expected one of: name, username, api_key, warehouses, variants, generate, stock, "
+        "fail_items, identifier_precedence",
+    )
