@@ -88,6 +88,7 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         "journal_size": "0",
         "control_token": "s3cret",
         "scenario_dir": str(tmp_path),
+        "reset_on_scenario_change": "1",
     }
     assert set(given) == {f.name for f in dataclasses.fields(Settings)}
     result = invoke(env={envvar(name): value for name, value in given.items()})
@@ -102,6 +103,7 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         journal_size=0,
         control_token="s3cret",
         scenario_dir=str(tmp_path),
+        reset_on_scenario_change=True,
     )
     assert served == [expected]
     assert all(getattr(expected, f.name) != f.default for f in dataclasses.fields(Settings))

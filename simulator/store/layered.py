@@ -54,6 +54,17 @@ class LayeredTable:
             )
         return "\n".join(parts)
 
+    def indexes_by_name(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(table, index, columns) of every index ddl() makes, the primary keys included, as sqlite_stat1 names
+        them."""
+        found: list[tuple[str, str, tuple[str, ...]]] = []
+        for side, owner in (("base", "scenario"), ("live", "sandbox")):
+            table = f"{self.name}_{side}"
+            found.append((table, f"sqlite_autoindex_{table}_1", (owner, *self.key)))
+            for index in self.indexes:
+                found.append((table, f"{self.name}_{side}_{'_'.join(index)}", (owner, *index)))
+        return found
+
     @functools.lru_cache(maxsize=256)  # noqa: B019 - tables are a few module constants; queries are fixed strings
     def select_sql(self, where: str = "1", tail: str = "") -> str:
         """A query over what the sandbox sees. ``where`` names columns unqualified and uses named parameters;

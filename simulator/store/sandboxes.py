@@ -96,16 +96,24 @@ def refresh_statistics(conn: sqlite3.Connection) -> None:
     0.02 ms. analysis_limit samples each index, so this costs about the same at 1k or 1M rows."""
     conn.execute("PRAGMA analysis_limit = 1000")
     conn.execute("ANALYZE")
-    # A sandbox's own rows (<name>_live) are few when a scenario is seeded, often none, so ANALYZE leaves them
-    # without statistics and lookups there would walk the sandbox's primary-key range too. They have the same
-    # shape as the base rows: give each live index its base twin's statistics where it has none of its own.
-    conn.execute(
-        "INSERT INTO sqlite_stat1 (tbl, idx, stat) "
-        "SELECT replace(tbl, '_base', '_live'), replace(idx, '_base', '_live'), stat FROM sqlite_stat1 AS b "
-        "WHERE b.tbl LIKE '%\\_base' ESCAPE '\\' AND NOT EXISTS "
-        "(SELECT 1 FROM sqlite_stat1 AS l WHERE l.tbl = replace(b.tbl, '_base', '_live'))"
-    )
+    # Tables that were empty (a sandbox's own rows when a scenario is seeded, a vendor the scenario leaves out) get
+    # no statistics, and the planner would then walk their primary-key range once they fill up. Give every index
+    # of theirs the shape the lookups are designed for: many rows, each identifier column narrowing them to one.
+    have = {(r[0], r[1]) for r in conn.execute("SELECT tbl, idx FROM sqlite_stat1")}
+    missing = [
+        (table, index, _designed_stat(len(columns)))
+        for layered in LAYERED
+        for table, index, columns in layered.indexes_by_name()
+        if (table, index) not in have
+    ]
+    conn.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", missing)
     conn.execute("ANALYZE sqlite_schema")  # reload the statistics just written
+
+
+def _designed_stat(columns: int, rows: int = 1_000_000) -> str:
+    """sqlite_stat1's "rows, then rows per distinct prefix" for an index whose last column is an identifier."""
+    per_prefix = [max(1, rows // 10 ** (i + 1)) for i in range(columns - 1)] + [1]
+    return " ".join(str(n) for n in [rows, *per_prefix])
 
 
 def scenario_name(conn: sqlite3.Connection, scenario: str) -> str:

@@ -126,7 +126,12 @@ class Exchange:
         )
 
     async def receive(self) -> Message:
-        message = self._replay.pop(0) if self._replay else await self._upstream()
+        # Messages read ahead (read_body) were recorded when they arrived: replaying them records nothing again.
+        if self._replay:
+            return self._replay.pop(0)
+        return self._record_request(await self._upstream())
+
+    def _record_request(self, message: Message) -> Message:
         if message["type"] == "http.request":
             chunk = message.get("body", b"")
             if self.request_size < JOURNAL_BODY_BYTES:
@@ -136,9 +141,10 @@ class Exchange:
         return message
 
     async def read_body(self) -> bytes:
-        """Read the body (up to the cap) ahead of the vendor, keeping the messages for the vendor to read again."""
+        """Read the body (up to the cap) ahead of the vendor, keeping the messages for the vendor to read again.
+        Reads from the server, never from the replay queue: that would take back the message just queued."""
         while not self.body_done and self.request_size <= self.limit:
-            message = await self.receive()
+            message = self._record_request(await self._upstream())
             self._replay.append(message)
             if message["type"] != "http.request":
                 break
