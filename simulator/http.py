@@ -9,6 +9,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 
+from simulator.numbers import exceeds, is_digits
+
 _encoder = msgspec.json.Encoder()
 
 
@@ -29,15 +31,6 @@ class _AnyPath(Convertor[str]):
 register_url_convertor("path", _AnyPath())
 
 
-def whole_number(raw: str, low: int, high: int) -> int | None:
-    """``raw`` as an int in [low, high], or None. ASCII digits only: str.isdigit() also accepts "²" and Arabic-Indic
-    digits, which int() then refuses or reads as another number."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
-
-
 class BodyTooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(f"request body exceeds {limit} bytes")
@@ -47,7 +40,7 @@ class BodyTooLarge(Exception):
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, refusing as soon as it passes ``limit`` (without buffering the rest)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if declared is not None and is_digits(declared) and exceeds(declared, limit):
         raise BodyTooLarge(limit)
     chunks: list[bytes] = []
     size = 0

@@ -17,8 +17,9 @@ from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
-from simulator.http import is_json_type, json_response, media_type, whole_number
+from simulator.http import is_json_type, json_response, media_type
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.numbers import whole_number
 from simulator.openapi.routes import routes as openapi_routes
 from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict
 from simulator.scenarios.loaded import LoadedScenario

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.http import json_response
+from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
@@ -149,9 +150,10 @@ def _positive(request: Request, name: str, default: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or not 1 <= int(raw) <= high:
+    value = whole_number(raw, 1, high)
+    if value is None:
         raise errors.BadQuery(f"Invalid query parameter {name}: expected a whole number from 1 to {high}, got {raw!r}")
-    return int(raw)
+    return value
 
 
 def routes() -> list[BaseRoute]:
