@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from simulator.control.errors import BadRequest, NotFound
 from simulator.control.params import sandbox_param
 from simulator.http import json_response
+from simulator.masking import mask_text
 from simulator.numbers import is_digits, whole_number
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
@@ -94,6 +95,11 @@ async def deliveries(request: Request) -> Response:
             event_id=_whole(request, "event", 0, 2**62),
         )
     )
+    # A webhook URL may carry its receiver's credential (?token=, user:password@), and an error may quote the URL.
+    for delivery in found:
+        delivery["url"] = mask_text(delivery["url"])
+        if delivery["error"] is not None:
+            delivery["error"] = mask_text(delivery["error"])
     return json_response({"sandbox": sandbox.name, "deliveries": found})
 
 
