@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 from simulator.config import Settings
 from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
+from simulator.drain import Drained
 from simulator.errors import SimulatorError
 from simulator.http import json_response
 from simulator.sandboxes import Sandboxes
@@ -80,7 +81,12 @@ class SimulatorApp(Starlette):
         # Starlette's error middleware wraps `send`; the toolkit needs the server's own to reach the socket
         # (a fault that drops or resets the connection). See toolkit/sockets.py.
         scope[RAW_SEND] = send
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        settings: Settings = self.state.settings
+        drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)
+        await super().__call__(scope, drained.receive, drained.send)
 
 
 async def _render(request: Request, exc: Exception) -> Response:

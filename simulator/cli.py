@@ -30,9 +30,6 @@ if TYPE_CHECKING:
 # The app, the scenario loader and the vendors are imported where they are needed, so that an unusable --db file
 # or a bad flag is reported as soon as the interpreter is up (a supervisor restarting a broken service waits less).
 
-# uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server disconnected",
-# which the vendors (behind gateways that keep connections a minute or more) rarely cause.
-KEEP_ALIVE_SECONDS = 75
 USAGE = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -231,6 +228,7 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     from simulator.app import create_app, load_scenario
     from simulator.logs import log_config
     from simulator.scenarios.loader import ScenarioError
+    from simulator.server import ServerConfig
 
     try:
         scenario = load_scenario(settings.scenario)
@@ -241,15 +239,7 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
         settings = replace(settings, port=sock.getsockname()[1])  # --port 0: the port the system chose
         app = create_app(settings, scenario)
         print(banner(settings, scenario), flush=True)
-        config = uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            lifespan="on",
-            log_level=settings.log_level,
-            log_config=log_config(settings.log_level),
-            timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        )
+        config = ServerConfig(app, settings, log_level=settings.log_level, log_config=log_config(settings.log_level))
         server = uvicorn.Server(config)
         # SystemExit is uvicorn's way of saying the application did not start; that is told below.
         with reporting.reporting(progress or _progress(settings.log_level)), suppress(SystemExit):

@@ -24,6 +24,9 @@ else:  # click made ParamType generic after 8.1, which pyproject.toml still allo
 
 T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server disconnected",
+# which the vendors (behind gateways that keep connections a minute or more) rarely cause.
+DEFAULT_IDLE_TIMEOUT = 75
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
 
 
@@ -67,6 +70,21 @@ class Count(IntType):
         if number < self.minimum:
             self.fail(f"{value!r} is not a whole number of {self.minimum} or more", param, ctx)
         return number
+
+
+class Seconds(IntType):
+    """Whole seconds, from 1 to a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            seconds = int(value)
+        except (TypeError, ValueError):
+            seconds = 0
+        if not 1 <= seconds <= 86_400:
+            self.fail(f"{value!r} is not a number of seconds: use a whole number from 1 to 86400", param, ctx)
+        return seconds
 
 
 class LogLevel(TextType):
@@ -154,6 +172,19 @@ class Settings:
         "Largest request body accepted, in bytes; a larger one gets the vendor's 413.",
         "BYTES",
         Count(1),
+    )
+    header_timeout: int = _setting(
+        10,
+        "Seconds a client has to finish a request's headers once it starts one; a slower one is disconnected. An "
+        "answer given before the body is read waits as long for the rest of the body (up to --max-body-bytes).",
+        "SECONDS",
+        Seconds(),
+    )
+    idle_timeout: int = _setting(
+        DEFAULT_IDLE_TIMEOUT,
+        "Seconds a connection may stay idle (new, or between requests) before the server closes it.",
+        "SECONDS",
+        Seconds(),
     )
     log_level: str = _setting("info", f"Log level: {', '.join(LOG_LEVELS)}.", "LEVEL", LogLevel())
     journal_size: int = _setting(
