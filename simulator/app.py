@@ -20,12 +20,14 @@ from simulator.control.routes import routes as control_routes
 from simulator.drain import Drained
 from simulator.errors import SimulatorError
 from simulator.http import json_response
+from simulator.proxy import apply_forwarded
 from simulator.sandboxes import Sandboxes
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.store.connection import Store
 from simulator.store.sandboxes import ddl
+from simulator.toolkit import sockets
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.vendors import VENDORS
 
@@ -85,6 +87,11 @@ class SimulatorApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         settings: Settings = self.state.settings
+        if settings.trust_proxy_headers:
+            apply_forwarded(scope)
+        if sockets.transport_of(send) is None:  # in process: no socket whose unread bytes could reset it
+            await super().__call__(scope, receive, send)
+            return
         drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)
         await super().__call__(scope, drained.receive, drained.send)
 

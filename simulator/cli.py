@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import re
+import secrets
 import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -96,13 +97,15 @@ def _debug_option(command: F) -> F:
 def _setting_options(command: F) -> F:
     for f in reversed(fields(Settings)):
         d = doc(f.name)
+        flag = isinstance(f.default, bool)  # --trust-proxy-headers; its variable takes true/false, 1/0
         command = click.option(
             f"--{f.name.replace('_', '-')}",
             f.name,
             type=d.type,
+            is_flag=flag,
             metavar=d.metavar,
             default=f.default,
-            show_default=d.default_text or f.default is not None,
+            show_default=d.default_text or (f.default is not None and not flag),
             envvar=envvar(f.name),
             show_envvar=True,
             help=d.help,
@@ -237,8 +240,13 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     sock = listen(settings.host, settings.port)
     with sock:
         settings = replace(settings, port=sock.getsockname()[1])  # --port 0: the port the system chose
+        generated = settings.control_token is None and settings.exposed
+        if generated:
+            # Reachable by others (a container's 0.0.0.0, a proxy): the control plane shows every credential and
+            # takes scenarios, so it is never open there. Printing the token once suits `docker run`.
+            settings = replace(settings, control_token=secrets.token_urlsafe(24))
         app = create_app(settings, scenario)
-        print(banner(settings, scenario), flush=True)
+        print(banner(settings, scenario, generated), flush=True)
         config = ServerConfig(app, settings, log_level=settings.log_level, log_config=log_config(settings.log_level))
         server = uvicorn.Server(config)
         # SystemExit is uvicorn's way of saying the application did not start; that is told below.
@@ -291,7 +299,7 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else flat
 
 
-def banner(settings: Settings, scenario: LoadedScenario) -> str:
+def banner(settings: Settings, scenario: LoadedScenario, generated_token: bool = False) -> str:
     from simulator.vendors import VENDORS
 
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -300,6 +308,11 @@ def banner(settings: Settings, scenario: LoadedScenario) -> str:
         f"stock-api-simulator {__version__}: scenario {scenario.spec.name!r} ({scenario.source})",
         f"state: {settings.db or 'in memory'}; control plane: {root}/_sim/health",
     ]
+    if generated_token:
+        lines.append(
+            f"control token: {settings.control_token} (made for this run, as {settings.host} is reachable off "
+            "loopback; send `Authorization: Bearer <token>` to /_sim/, or choose one with --control-token)"
+        )
     for vendor in VENDORS:
         for account in vendor.accounts(scenario):
             creds = " ".join(f"{k}={v}" for k, v in account.auth.items())

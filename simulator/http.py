@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -29,6 +30,27 @@ class _AnyPath(Convertor[str]):
 
 
 register_url_convertor("path", _AnyPath())
+
+
+# A Host header as RFC 9110 allows it: a DNS name, an IPv4 address or a bracketed IPv6 one, and an optional port.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+
+
+def root_url(request: Request) -> str:
+    """The server's root as this client reaches it, for URLs the simulator hands out (root_url, base_url, the OpenAPI
+    documents' servers). The Host header is the client's own text: it is used only when it is a well-formed host
+    (and port), else the address the connection came in on stands in, so a hostile Host never reaches an answer."""
+    scope = request.scope
+    host = request.headers.get("host", "")
+    if len(host) > 255 or not _HOST.fullmatch(host):
+        address, port = scope.get("server") or ("127.0.0.1", None)
+        address = f"[{address}]" if ":" in address else address
+        host = address if port is None else f"{address}:{port}"
+    scheme = "https" if scope.get("scheme") == "https" else "http"
+    # The application's own root path: a Mount (/_sim) extends root_path for the routes below it.
+    root_path = scope.get("app_root_path", scope.get("root_path", ""))
+    return f"{scheme}://{host}{root_path}".rstrip("/")
 
 
 class BodyTooLarge(Exception):

@@ -89,6 +89,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         "log_level": "WARNING",
         "journal_size": "0",
         "control_token": "s3cret",
+        "trust_proxy_headers": "true",
+        "webhook_allow": "hooks.example.com, https://h.test/in/",
         "scenario_dir": str(tmp_path),
     }
     assert set(given) == {f.name for f in dataclasses.fields(Settings)}
@@ -105,6 +107,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         log_level="warning",
         journal_size=0,
         control_token="s3cret",
+        trust_proxy_headers=True,
+        webhook_allow=("hooks.example.com", "https://h.test/in/"),
         scenario_dir=str(tmp_path),
     )
     assert served == [expected]
@@ -134,6 +138,9 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         (["--scenario", "no-such-scenario"], {}, ["--scenario", "no-such-scenario", "stocksim scenarios"]),
         (["--scenario-dir", "/no/such/folder"], {}, ["--scenario-dir", "/no/such/folder"]),
         (["--control-token", ""], {}, ["--control-token"]),
+        (["--webhook-allow", "ftp://h.test/"], {}, ["--webhook-allow", "ftp://h.test/"]),
+        ([], {"STOCKSIM_WEBHOOK_ALLOW": "https:///x"}, ["STOCKSIM_WEBHOOK_ALLOW", "names no host"]),
+        ([], {"STOCKSIM_TRUST_PROXY_HEADERS": "maybe"}, ["STOCKSIM_TRUST_PROXY_HEADERS", "maybe"]),
         (["--control-token", " padded "], {}, ["--control-token"]),
         (["--prot", "9000"], {}, ["--prot", "stocksim serve --help"]),
         (["serve", "extra"], {}, ["extra", "stocksim serve --help"]),
