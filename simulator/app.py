@@ -14,12 +14,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
+from simulator import unrouted
 from simulator.config import Settings
 from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
 from simulator.drain import Drained
 from simulator.errors import SimulatorError
-from simulator.http import json_response
 from simulator.proxy import apply_forwarded
 from simulator.sandboxes import Sandboxes
 from simulator.scenarios import examples
@@ -102,13 +102,6 @@ async def _render(request: Request, exc: Exception) -> Response:
 
 
 async def _unrouted(request: Request, exc: Exception) -> Response:
-    # Paths outside every vendor's tree (vendor trees have catch-alls that answer in the vendor's shape).
+    # Paths and methods no route takes (vendor routes take every method, and answer in the vendor's shape).
     assert isinstance(exc, HTTPException)
-    return json_response(
-        {"error": {"code": _CODES.get(exc.status_code, "error"), "message": exc.detail}},
-        exc.status_code,
-        dict(exc.headers or {}),
-    )
-
-
-_CODES = {404: "not_found", 405: "method_not_allowed"}
+    return unrouted.answer(request, exc, {v.name: v for v in VENDORS})

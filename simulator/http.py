@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from simulator.numbers import exceeds, is_digits
 
@@ -35,6 +37,14 @@ register_url_convertor("path", _AnyPath())
 # A Host header as RFC 9110 allows it: a DNS name, an IPv4 address or a bracketed IPv6 one, and an optional port.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+
+
+def any_method(path: str, endpoint: Callable[[Request], Awaitable[Response]]) -> Route:
+    """A vendor route that takes every method (TRACE, CONNECT and made-up ones too), so that the vendor's handler
+    answers those it does not take with its own 405 rather than Starlette with the control plane's."""
+    route = Route(path, endpoint)
+    route.methods = None  # given none, Starlette makes a function endpoint GET-only
+    return route
 
 
 def root_url(request: Request) -> str:

@@ -9,11 +9,11 @@ from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.ilevel import ItemChange, ItemError
-from simulator.http import json_response
+from simulator.http import any_method, json_response
 from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
@@ -21,7 +21,6 @@ from simulator.store import ilevel as store
 from simulator.vendors.base import forced_failures, store_of, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 MAX_PAGESIZE = 1000
 DEFAULT_PAGESIZE = 100
@@ -161,10 +160,10 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/ilevel/{tenant}",
             routes=[
-                Route("/api/batchStock", batch_stock, methods=ALL_METHODS),
-                Route("/api/warehouse", warehouses, methods=ALL_METHODS),
-                Route("/api/stock", stock, methods=ALL_METHODS),
-                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+                any_method("/api/batchStock", batch_stock),
+                any_method("/api/warehouse", warehouses),
+                any_method("/api/stock", stock),
+                any_method("/{rest:path}", unknown_path),
             ],
         ),
     ]
