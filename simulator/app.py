@@ -14,17 +14,20 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.types import Receive, Scope, Send
 
+from simulator import unrouted
 from simulator.config import Settings
 from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
+from simulator.drain import Drained
 from simulator.errors import SimulatorError
-from simulator.http import json_response
+from simulator.proxy import apply_forwarded
 from simulator.sandboxes import Sandboxes
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.store.connection import Store
 from simulator.store.sandboxes import ddl
+from simulator.toolkit import sockets
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.vendors import VENDORS
 
@@ -83,7 +86,17 @@ class SimulatorApp(Starlette):
         # Starlette's error middleware wraps `send`; the toolkit needs the server's own to reach the socket
         # (a fault that drops or resets the connection). See toolkit/sockets.py.
         scope[RAW_SEND] = send
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        settings: Settings = self.state.settings
+        if settings.trust_proxy_headers:
+            apply_forwarded(scope)
+        if sockets.transport_of(send) is None:  # in process: no socket whose unread bytes could reset it
+            await super().__call__(scope, receive, send)
+            return
+        drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)
+        await super().__call__(scope, drained.receive, drained.send)
 
 
 async def _render(request: Request, exc: Exception) -> Response:
@@ -92,13 +105,6 @@ async def _render(request: Request, exc: Exception) -> Response:
 
 
 async def _unrouted(request: Request, exc: Exception) -> Response:
-    # Paths outside every vendor's tree (vendor trees have catch-alls that answer in the vendor's shape).
+    # Paths and methods no route takes (vendor routes take every method, and answer in the vendor's shape).
     assert isinstance(exc, HTTPException)
-    return json_response(
-        {"error": {"code": _CODES.get(exc.status_code, "error"), "message": exc.detail}},
-        exc.status_code,
-        dict(exc.headers or {}),
-    )
-
-
-_CODES = {404: "not_found", 405: "method_not_allowed"}
+    return unrouted.answer(request, exc, {v.name: v for v in VENDORS})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import re
+import secrets
 import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
 # The app, the scenario loader and the vendors are imported where they are needed, so that an unusable --db file
 # or a bad flag is reported as soon as the interpreter is up (a supervisor restarting a broken service waits less).
 
-# uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server disconnected",
-# which the vendors (behind gateways that keep connections a minute or more) rarely cause.
-KEEP_ALIVE_SECONDS = 75
 USAGE = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -233,6 +231,7 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     from simulator.app import create_app, load_scenario
     from simulator.logs import log_config
     from simulator.scenarios.loader import ScenarioError
+    from simulator.server import ServerConfig
 
     try:
         scenario = load_scenario(settings.scenario)
@@ -241,17 +240,14 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     sock = listen(settings.host, settings.port)
     with sock:
         settings = replace(settings, port=sock.getsockname()[1])  # --port 0: the port the system chose
+        generated = settings.control_token is None and settings.exposed
+        if generated:
+            # Reachable by others (a container's 0.0.0.0, a proxy): the control plane shows every credential and
+            # takes scenarios, so it is never open there. Printing the token once suits `docker run`.
+            settings = replace(settings, control_token=secrets.token_urlsafe(24))
         app = create_app(settings, scenario)
-        print(banner(settings, scenario), flush=True)
-        config = uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            lifespan="on",
-            log_level=settings.log_level,
-            log_config=log_config(settings.log_level),
-            timeout_keep_alive=KEEP_ALIVE_SECONDS,
-        )
+        print(banner(settings, scenario, generated), flush=True)
+        config = ServerConfig(app, settings, log_level=settings.log_level, log_config=log_config(settings.log_level))
         server = uvicorn.Server(config)
         # SystemExit is uvicorn's way of saying the application did not start; that is told below.
         with reporting.reporting(progress or _progress(settings.log_level)), suppress(SystemExit):
@@ -303,7 +299,7 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else flat
 
 
-def banner(settings: Settings, scenario: LoadedScenario) -> str:
+def banner(settings: Settings, scenario: LoadedScenario, generated_token: bool = False) -> str:
     from simulator.vendors import VENDORS
 
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
@@ -312,6 +308,11 @@ def banner(settings: Settings, scenario: LoadedScenario) -> str:
         f"stock-api-simulator {__version__}: scenario {scenario.spec.name!r} ({scenario.source})",
         f"state: {settings.db or 'in memory'}; control plane: {root}/_sim/health",
     ]
+    if generated_token:
+        lines.append(
+            f"control token: {settings.control_token} (made for this run, as {settings.host} is reachable off "
+            "loopback; send `Authorization: Bearer <token>` to /_sim/, or choose one with --control-token)"
+        )
     for vendor in VENDORS:
         for account in vendor.accounts(scenario):
             creds = " ".join(f"{k}={v}" for k, v in account.auth.items())

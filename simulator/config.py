@@ -6,6 +6,7 @@ The types word their own one-line errors: the value, what is wrong with it, and 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -19,11 +20,15 @@ from simulator.scenarios import examples
 if TYPE_CHECKING:
     IntType = click.ParamType[int]
     TextType = click.ParamType[str]
+    ListType = click.ParamType[tuple[str, ...]]
 else:  # click made ParamType generic after 8.1, which pyproject.toml still allows
-    IntType = TextType = click.ParamType
+    IntType = TextType = ListType = click.ParamType
 
 T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+# uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server disconnected",
+# which the vendors (behind gateways that keep connections a minute or more) rarely cause.
+DEFAULT_IDLE_TIMEOUT = 75
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
 
 
@@ -69,6 +74,21 @@ class Count(IntType):
         return number
 
 
+class Seconds(IntType):
+    """Whole seconds, from 1 to a day."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            seconds = int(value)
+        except (TypeError, ValueError):
+            seconds = 0
+        if not 1 <= seconds <= 86_400:
+            self.fail(f"{value!r} is not a number of seconds: use a whole number from 1 to 86400", param, ctx)
+        return seconds
+
+
 class LogLevel(TextType):
     name = "level"
 
@@ -89,6 +109,24 @@ class Token(TextType):
         if not token or token != token.strip():
             self.fail(f"{value!r} cannot be a token: use a non-empty value without spaces at either end", param, ctx)
         return token
+
+
+class WebhookAllow(ListType):
+    """A comma-separated list of host globs (``hooks.example.com``, ``*.test``) and URL prefixes
+    (``https://hooks.example.com/stock/``)."""
+
+    name = "list"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        entries = tuple(e for e in str(value).replace(",", " ").split() if e)
+        for entry in entries:
+            if "://" in entry and not entry.lower().startswith(("http://", "https://")):
+                self.fail(f"{entry!r} is not an http:// or https:// URL prefix (or a host glob)", param, ctx)
+            if "://" in entry and not entry.split("://", 1)[1].split("/", 1)[0]:
+                self.fail(f"{entry!r} names no host: use e.g. https://hooks.example.com/", param, ctx)
+        return entries
 
 
 class Scenario(TextType):
@@ -155,16 +193,46 @@ class Settings:
         "BYTES",
         Count(1),
     )
+    header_timeout: int = _setting(
+        10,
+        "Seconds a client has to finish a request's headers once it starts one; a slower one is disconnected. An "
+        "answer given before the body is read waits as long for the rest of the body (up to --max-body-bytes).",
+        "SECONDS",
+        Seconds(),
+    )
+    idle_timeout: int = _setting(
+        DEFAULT_IDLE_TIMEOUT,
+        "Seconds a connection may stay idle (new, or between requests) before the server closes it.",
+        "SECONDS",
+        Seconds(),
+    )
     log_level: str = _setting("info", f"Log level: {', '.join(LOG_LEVELS)}.", "LEVEL", LogLevel())
     journal_size: int = _setting(
         1000, "Requests kept per sandbox for /_sim/journal; the oldest go first, 0 keeps none.", "COUNT", Count(0)
     )
     control_token: str | None = _setting(
         None,
-        "Require `Authorization: Bearer TOKEN` on every /_sim/ endpoint but /_sim/health.",
+        "Require `Authorization: Bearer TOKEN` on every /_sim/ endpoint but /_sim/health. Without one, a server "
+        "reachable off loopback (see --webhook-allow) makes a random token and prints it once, at start-up.",
         "TOKEN",
         Token(),
-        "none: the control plane is open",
+        "none: open on loopback, generated off it",
+    )
+    trust_proxy_headers: bool = _setting(
+        False,
+        "The server is behind a reverse proxy: take the client's address from X-Forwarded-For (the last address, "
+        "the one the proxy added) and the scheme from X-Forwarded-Proto. Without it they are ignored.",
+        "",
+        click.BOOL,
+    )
+    webhook_allow: tuple[str, ...] = _setting(
+        (),
+        "Comma-separated host globs (hooks.example.com, *.test) or URL prefixes (https://hooks.example.com/stock/) "
+        "that webhooks of scenarios posted to the control plane may call, when it is reachable off loopback "
+        "(--host not a loopback address, or --trust-proxy-headers).",
+        "LIST",
+        WebhookAllow(),
+        "none: such scenarios may name no webhook",
     )
     scenario_dir: str | None = _setting(
         None,
@@ -181,6 +249,13 @@ class Settings:
         click.BOOL,
     )
 
+    @property
+    def exposed(self) -> bool:
+        """Whether others than this machine's own programs can reach the server: it listens on an address other
+        than loopback's, or a proxy forwards requests to it. Then the control plane needs a token (``stocksim
+        serve`` makes one) and posted scenarios may only call the webhooks --webhook-allow names."""
+        return self.trust_proxy_headers or not is_loopback(self.host)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from the STOCKSIM_* variables alone, checked by the types ``stocksim serve`` uses (for code
@@ -192,6 +267,16 @@ class Settings:
             if env.get(envvar(f.name))
         }
         return cls(**values)
+
+
+def is_loopback(host: str) -> bool:
+    """A loopback address (127.0.0.0/8, ::1) or ``localhost``; any other name may resolve to another interface."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def doc(name: str) -> Doc:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
+
+from simulator.numbers import exceeds, is_digits
 
 _encoder = msgspec.json.Encoder()
 
@@ -29,13 +34,33 @@ class _AnyPath(Convertor[str]):
 register_url_convertor("path", _AnyPath())
 
 
-def whole_number(raw: str, low: int, high: int) -> int | None:
-    """``raw`` as an int in [low, high], or None. ASCII digits only: str.isdigit() also accepts "²" and Arabic-Indic
-    digits, which int() then refuses or reads as another number."""
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
-        return None
-    value = int(raw)
-    return value if low <= value <= high else None
+# A Host header as RFC 9110 allows it: a DNS name, an IPv4 address or a bracketed IPv6 one, and an optional port.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
+
+
+def any_method(path: str, endpoint: Callable[[Request], Awaitable[Response]]) -> Route:
+    """A vendor route that takes every method (TRACE, CONNECT and made-up ones too), so that the vendor's handler
+    answers those it does not take with its own 405 rather than Starlette with the control plane's."""
+    route = Route(path, endpoint)
+    route.methods = None  # given none, Starlette makes a function endpoint GET-only
+    return route
+
+
+def root_url(request: Request) -> str:
+    """The server's root as this client reaches it, for URLs the simulator hands out (root_url, base_url, the OpenAPI
+    documents' servers). The Host header is the client's own text: it is used only when it is a well-formed host
+    (and port), else the address the connection came in on stands in, so a hostile Host never reaches an answer."""
+    scope = request.scope
+    host = request.headers.get("host", "")
+    if len(host) > 255 or not _HOST.fullmatch(host):
+        address, port = scope.get("server") or ("127.0.0.1", None)
+        address = f"[{address}]" if ":" in address else address
+        host = address if port is None else f"{address}:{port}"
+    scheme = "https" if scope.get("scheme") == "https" else "http"
+    # The application's own root path: a Mount (/_sim) extends root_path for the routes below it.
+    root_path = scope.get("app_root_path", scope.get("root_path", ""))
+    return f"{scheme}://{host}{root_path}".rstrip("/")
 
 
 class BodyTooLarge(Exception):
@@ -47,7 +72,7 @@ class BodyTooLarge(Exception):
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, refusing as soon as it passes ``limit`` (without buffering the rest)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
+    if declared is not None and is_digits(declared) and exceeds(declared, limit):
         raise BodyTooLarge(limit)
     chunks: list[bytes] = []
     size = 0

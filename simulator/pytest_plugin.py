@@ -36,7 +36,8 @@ if TYPE_CHECKING:
 MARKER = "stocksim_scenario"
 START_TIMEOUT_SECONDS = 15.0
 # A pooled connection is dropped by the client this long before the server would close it (``stocksim serve``
-# and serve_app keep idle connections KEEP_ALIVE_SECONDS), so a request never goes out on a socket being closed.
+# and serve_app keep idle connections --idle-timeout seconds, by default DEFAULT_IDLE_TIMEOUT), so a request never
+# goes out on a socket being closed.
 KEEP_ALIVE_MARGIN_SECONDS = 5.0
 
 
@@ -196,10 +197,10 @@ class StockSimulator:
     def __init__(self, url: str) -> None:
         import httpx
 
-        from simulator.cli import KEEP_ALIVE_SECONDS
+        from simulator.config import DEFAULT_IDLE_TIMEOUT
 
         self.url = url.rstrip("/")
-        limits = httpx.Limits(keepalive_expiry=KEEP_ALIVE_SECONDS - KEEP_ALIVE_MARGIN_SECONDS)
+        limits = httpx.Limits(keepalive_expiry=DEFAULT_IDLE_TIMEOUT - KEEP_ALIVE_MARGIN_SECONDS)
         self._pool = httpx.HTTPTransport(limits=limits)
         self._shared = _shared(self._pool)
         self._control = self._client(self.url, headers=control_headers())
@@ -325,21 +326,24 @@ def _serve(scenario: str | None) -> Iterator[str]:
 
 @contextmanager
 def serve_app(app: Any, port: int | None = None) -> Iterator[str]:
-    """An ASGI app on uvicorn in a daemon thread, bound to 127.0.0.1 (on a free port unless given), keeping idle
-    connections as long as ``stocksim serve`` does; yields its root URL and stops the server on exit."""
+    """An ASGI app on uvicorn in a daemon thread, bound to 127.0.0.1 (on a free port unless given), served as
+    ``stocksim serve`` serves it (its timeouts are the app's settings', for the simulator's app); yields its root
+    URL and stops the server on exit."""
     import socket
+    from dataclasses import replace
 
     import uvicorn
 
-    from simulator.cli import KEEP_ALIVE_SECONDS
+    from simulator.config import Settings
+    from simulator.server import ServerConfig
 
     if port is None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = int(s.getsockname()[1])
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_keep_alive=KEEP_ALIVE_SECONDS
-    )
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    settings = replace(settings if isinstance(settings, Settings) else Settings(), host="127.0.0.1", port=port)
+    config = ServerConfig(app, settings, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="stocksim", daemon=True)
     thread.start()

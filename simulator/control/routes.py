@@ -19,8 +19,9 @@ from simulator import __version__
 from simulator.control.errors import BadRequest, Conflict, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
-from simulator.http import is_json_type, json_response, media_type, whole_number
+from simulator.http import is_json_type, json_response, media_type, root_url
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.numbers import whole_number
 from simulator.openapi.routes import routes as openapi_routes
 from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
@@ -28,12 +29,13 @@ from simulator.scenarios.loader import ScenarioError, load_data, load_file, load
 from simulator.store.sandboxes import SandboxGone, guarded
 from simulator.vendors import VENDORS
 from simulator.vendors.base import settings_of, store_of
+from simulator.webhooks import refused
 
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 
 
 def _root(request: Request, sandbox: Sandbox) -> str:
-    base = str(request.base_url).rstrip("/")
+    base = root_url(request)
     return base if sandbox.name == DEFAULT else f"{base}/sandboxes/{sandbox.name}"
 
 
@@ -156,7 +158,9 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
     kind = media_type(request)
     name = request.query_params.get("name")
     if kind in YAML_TYPES:
-        return name, await _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
+        return name, _posted(
+            request, await _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
+        )
     if body.strip() == b"":
         return name, None
     if kind is not None and not is_json_type(kind):
@@ -179,8 +183,23 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
     if raw is None:
         return name, None
     if isinstance(raw, str):
-        return name, await _scenario(lambda: load_text(raw, "request body: scenario"))
-    return name, await _scenario(lambda: load_data(raw, "request body: scenario"))
+        return name, _posted(request, await _scenario(lambda: load_text(raw, "request body: scenario")))
+    return name, _posted(request, await _scenario(lambda: load_data(raw, "request body: scenario")))
+
+
+def _posted(request: Request, scenario: LoadedScenario) -> LoadedScenario:
+    """A scenario from a request body (not one of the operator's files): on a server others can reach, its webhooks
+    must be ones --webhook-allow names."""
+    settings = settings_of(request)
+    if not settings.exposed:
+        return scenario
+    urls = refused((url for v in VENDORS for url in v.outbound_urls(scenario)), settings.webhook_allow)
+    if urls:
+        raise BadRequest(
+            f"this server is reachable off loopback, so a posted scenario's webhooks must match --webhook-allow "
+            f"(STOCKSIM_WEBHOOK_ALLOW; now {', '.join(settings.webhook_allow) or 'empty'}); refused: {', '.join(urls)}"
+        )
+    return scenario
 
 
 def allowed_scenario_file(folder: str | None, name: object) -> Path:

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.control.errors import NotFound
 from simulator.control.params import sandbox_param
-from simulator.http import json_response
+from simulator.http import json_response, root_url
 from simulator.openapi.build import accounts_of, build, render_yaml, servers_for
 from simulator.openapi.catalog import DOCUMENTS, Document
 from simulator.sandboxes import Sandbox
@@ -57,7 +57,7 @@ def _servers(request: Request, document: Document, sandbox: Sandbox) -> list[dic
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return root_url(request)
 
 
 async def index(request: Request) -> Response:

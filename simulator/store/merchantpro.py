@@ -12,6 +12,7 @@ from simulator import progress
 from simulator.domain.errors import NotFound
 from simulator.domain.merchantpro import Product, WarehouseStock
 from simulator.domain.money import basis_points, gross_from_net, net_from_gross, to_cents
+from simulator.numbers import whole_number
 from simulator.scenarios import merchantpro as spec
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
@@ -55,9 +56,9 @@ def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
 
 def find(conn: sqlite3.Connection, world: World, shop: spec.Shop, by: Lookup, identifier: str) -> Product | None:
     if by == "id":
-        if not (identifier.isascii() and identifier.isdigit()) or len(identifier) > 18:
+        value: Any = whole_number(identifier, 0, 2**63 - 1)  # SQLite's integers
+        if value is None:
             return None
-        value: Any = int(identifier)
     else:
         value = identifier
     rows = PRODUCTS.select(

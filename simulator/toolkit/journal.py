@@ -1,5 +1,5 @@
-"""The request journal: every vendor request and response of a sandbox, bounded, credentials masked; and
-verification of what a client sent against expectations."""
+"""The request journal: every vendor request and response of a sandbox, bounded, credentials masked (by the
+toolkit, with simulator/masking.py); and verification of what a client sent against expectations."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from typing import Any
 import msgspec
 
 from simulator.toolkit.rules import Expectation
-
-MASK = "****"
-# Headers that carry credentials; the Basic scheme name is kept so a reader sees which kind was sent.
-SECRET_HEADERS = {"authorization", "api-authorization", "proxy-authorization", "cookie", "x-api-key"}
-SECRET_QUERY = {"apikey", "api_key", "token", "password"}
 
 
 class Entry(msgspec.Struct, kw_only=True):
@@ -35,21 +30,6 @@ class Entry(msgspec.Struct, kw_only=True):
     outcome: str = "response"  # or dropped, reset, hung, truncated
     fault: str | None = None  # the rule that decided the request's fate
     faults_fired: list[str] = msgspec.field(default_factory=list)
-
-
-def mask_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name_b, value_b in raw:
-        name, value = name_b.decode("latin-1").lower(), value_b.decode("latin-1")
-        if name in SECRET_HEADERS:
-            scheme, sep, _ = value.partition(" ")
-            value = f"{scheme} {MASK}" if sep and scheme.lower() in ("basic", "bearer") else MASK
-        headers[name] = value
-    return headers
-
-
-def mask_query(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    return {k: (MASK if k.lower() in SECRET_QUERY else v) for k, v in pairs}
 
 
 def text(body: bytes, limit: int) -> tuple[str, bool]:

@@ -18,10 +18,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.masking import mask_headers, mask_query
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
-from simulator.toolkit.journal import Entry, mask_headers, mask_query, text
+from simulator.toolkit.journal import Entry, text
 from simulator.toolkit.ratelimit import limit_for
 from simulator.toolkit.rules import (
     Action,

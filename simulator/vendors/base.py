@@ -57,6 +57,8 @@ class Vendor:
     # Work that runs beside the server (e.g. an asynchronous import queue): entered on startup, exited on
     # shutdown, after the store and sandboxes exist (app.state.store, app.state.sandboxes).
     background: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None
+    # URLs a scenario makes the server send requests to (webhooks): a posted scenario's must pass --webhook-allow.
+    outbound_urls: Callable[[LoadedScenario], list[str]] = lambda scenario: []
 
 
 # Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import inspect
 import os
 import subprocess
@@ -14,8 +15,11 @@ import pytest
 
 from simulator import auth
 from simulator.config import Settings
-from simulator.logs import mask
-from tests.support import ROOT, app_for, free_port, in_process
+from simulator.masking import mask_query
+from simulator.masking import mask_text as mask
+from tests.support import ROOT, app_for, free_port, in_process, served
+from tests.vendors.kaching.conftest import scenario as kaching_scenario
+from tests.vendors.kaching.test_webhooks import Receiver, export
 
 pytestmark = pytest.mark.anyio
 
@@ -103,9 +107,44 @@ def test_log_masking() -> None:
     assert mask("/x?APIKEY=abc&token=t&b=1") == "/x?APIKEY=****&token=****&b=1"
 
 
-def test_credentials_never_reach_the_access_log() -> None:
+def test_masking_reads_names_as_the_server_does() -> None:
+    # Ka-ching decodes the query: api%6Bey is apikey, so it authenticates, and must be masked like it.
+    assert mask("/i?account=a&api%6Bey=K3Y&x=1") == "/i?account=a&api%6Bey=****&x=1"
+    assert mask("/i?api+key=1&%61pi_key=2&TOKEN=3") == "/i?api+key=1&%61pi_key=****&TOKEN=****"
+    assert mask("https://hook:pa55@example.com/h?token=t") == "https://hook:****@example.com/h?token=****"
+    assert mask_query([("api%6Bey", "x"), ("apikey", "y"), ("account", "a")]) == {
+        "api%6Bey": "****",
+        "apikey": "****",
+        "account": "a",
+    }
+
+
+def test_credentials_never_reach_the_access_log_nor_the_deliveries(tmp_path: Path) -> None:
+    hook = Receiver()
+    with served(hook.app) as receiver:
+        webhook = receiver.replace("http://", "http://hook-user:hook-pa55@") + "/hook?token=hook-s3cret"
+        scenario = tmp_path / "scenario.yaml"
+        scenario.write_text(kaching_scenario(export=export(webhook)))
+        out, deliveries = _served_process(scenario)
+    # The encoded apikey authenticated: its removal is the second event the webhook received.
+    assert [e["type"] for e in hook.received] == ["external_reset", "external_removal"]
+    assert {d["url"] for d in deliveries} == {webhook.replace("hook-pa55", "****").replace("hook-s3cret", "****")}
+    requests = [line for line in out.splitlines() if '" 200' in line]
+    assert len(requests) >= 4, out
+    assert any("apikey=****" in line for line in requests)
+    assert any("api%6Bey=****" in line for line in requests)
+    logged = "\n".join(line for line in out.splitlines() if line.split(":", 1)[0] in LEVELS)  # all but the banner
+    for secret in ("demo-apikey", "demo-api-secret", "demo-centra-api-token", "hook-pa55", "hook-s3cret"):
+        assert secret not in logged
+
+
+LEVELS = {"TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def _served_process(scenario: Path) -> tuple[str, list[dict[str, object]]]:
+    """Serve ``scenario`` with `python -m simulator`, send requests carrying credentials; its output, deliveries."""
     port = free_port()
-    env = {**os.environ, "STOCKSIM_PORT": str(port), "STOCKSIM_LOG_LEVEL": "info"}
+    env = {**os.environ, "STOCKSIM_PORT": str(port), "STOCKSIM_LOG_LEVEL": "info", "STOCKSIM_SCENARIO": str(scenario)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "simulator"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -120,20 +159,21 @@ def test_credentials_never_reach_the_access_log() -> None:
                 assert time.monotonic() < deadline
                 time.sleep(0.1)
         q = {"account": "demo-account", "integration": "demo-queue", "apikey": "demo-apikey"}
-        assert (
-            httpx.post(
-                f"{base}/ka-ching/imports/stock", params=q, json={"stock_location_id": {"product1": 1}}
-            ).status_code
-            == 200
-        )
+        r = httpx.post(f"{base}/ka-ching/imports/stock", params=q, json={"stock_location_id": {"product1": 1}})
+        assert r.status_code == 200
+        # http.client sends the target as written: the name percent-encoded, which the server decodes.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        encoded = "/ka-ching/imports/stock?account=demo-account&integration=demo-queue&api%6Bey=demo-apikey"
+        conn.request("DELETE", encoded, body=b'{"stock_location_id": {"product1": 1}}')
+        assert conn.getresponse().status == 200
+        conn.close()
         httpx.get(f"{base}/merchantpro/demo/api/v2/inventory/id/10001", auth=("demo-api-key", "demo-api-secret"))
         httpx.get(f"{base}/centra/demo/stock", headers={"API-Authorization": "demo-centra-api-token"})
+        deadline = time.monotonic() + 20
+        while len(deliveries := httpx.get(f"{base}/_sim/ka-ching/deliveries").json()["deliveries"]) < 2:
+            assert time.monotonic() < deadline, "no webhook delivery"
+            time.sleep(0.05)
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=10)
-    requests = [line for line in out.splitlines() if '" 200' in line]
-    assert len(requests) >= 3, out
-    assert any("apikey=****" in line for line in requests)
-    for line in requests:
-        for secret in ("demo-apikey", "demo-api-secret", "demo-centra-api-token"):
-            assert secret not in line
+    return out, deliveries

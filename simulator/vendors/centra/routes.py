@@ -6,10 +6,11 @@ from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
 from simulator.domain.centra import timestamp
+from simulator.http import any_method
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin
 from simulator.store import centra as items
@@ -30,7 +31,6 @@ from simulator.vendors.centra.wire import (
 
 # The doc's header says PUT, its examples POST: both update.
 ALLOWED = ("GET", "POST", "PUT")
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 async def stock(request: Request) -> Response:
@@ -109,8 +109,8 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/centra/{plugin}",
             routes=[
-                Route("/stock", stock, methods=ALL_METHODS),
-                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+                any_method("/stock", stock),
+                any_method("/{rest:path}", unknown_path),
             ],
         ),
     ]

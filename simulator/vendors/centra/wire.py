@@ -15,6 +15,7 @@ from simulator.domain.centra import TIME_FORMAT, StockFilter, StockItem, StockLi
 from simulator.domain.errors import InvalidChange
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.numbers import exceeds, is_digits, whole_number
 from simulator.vendors.centra.errors import InvalidRequest
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -172,11 +173,12 @@ def render_stock(
 
 def _whole(params: QueryParams, name: str, xml: bool, maximum: int = 2**53) -> int:
     raw = params[name]
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise InvalidRequest(f"{name} must be a positive whole number, got {raw!r}", xml)
-    if int(raw) > maximum:
+    value = whole_number(raw, 1, maximum)
+    if value is not None:
+        return value
+    if is_digits(raw) and exceeds(raw, maximum):
         raise InvalidRequest(f"{name} must be at most {maximum}, got {raw}", xml)
-    return int(raw)
+    raise InvalidRequest(f"{name} must be a positive whole number, got {raw!r}", xml)
 
 
 def _time(raw: str, name: str, xml: bool) -> str:

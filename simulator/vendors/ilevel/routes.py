@@ -9,18 +9,18 @@ from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.ilevel import ItemChange, ItemError
-from simulator.http import json_response
+from simulator.http import any_method, json_response
+from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant
 from simulator.store import ilevel as store
 from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 MAX_PAGESIZE = 1000
 DEFAULT_PAGESIZE = 100
@@ -151,9 +151,10 @@ def _positive(request: Request, name: str, default: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9 or not 1 <= int(raw) <= high:
+    value = whole_number(raw, 1, high)
+    if value is None:
         raise errors.BadQuery(f"Invalid query parameter {name}: expected a whole number from 1 to {high}, got {raw!r}")
-    return int(raw)
+    return value
 
 
 def routes() -> list[BaseRoute]:
@@ -161,10 +162,10 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/ilevel/{tenant}",
             routes=[
-                Route("/api/batchStock", batch_stock, methods=ALL_METHODS),
-                Route("/api/warehouse", warehouses, methods=ALL_METHODS),
-                Route("/api/stock", stock, methods=ALL_METHODS),
-                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+                any_method("/api/batchStock", batch_stock),
+                any_method("/api/warehouse", warehouses),
+                any_method("/api/stock", stock),
+                any_method("/{rest:path}", unknown_path),
             ],
         ),
     ]

@@ -33,6 +33,10 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
     ]
 
 
+def webhooks(scenario: LoadedScenario) -> list[str]:
+    return [q.webhook_url for account in scenario.spec.ka_ching.accounts for q in account.export_queues]
+
+
 VENDOR = Vendor(
     name="ka-ching",
     routes=routes(),
@@ -42,4 +46,5 @@ VENDOR = Vendor(
     account_query="account",
     control_routes=control_routes(),
     background=background,
+    outbound_urls=webhooks,
 )

@@ -15,10 +15,14 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.control.errors import BadRequest, NotFound
 from simulator.control.params import sandbox_param
-from simulator.http import json_response, whole_number
+from simulator.http import json_response
+from simulator.masking import mask_text
+from simulator.numbers import is_digits, whole_number
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
+
+LAST_ID = 2**63 - 1  # SQLite's largest integer
 
 
 def _whole(request: Request, name: str, low: int, high: int) -> int | None:
@@ -36,8 +40,10 @@ def _since(request: Request) -> tuple[int | None, float | None]:
     raw = request.query_params.get("since")
     if raw is None:
         return None, None
-    if raw.isascii() and raw.isdigit():
-        return min(int(raw), 2**63 - 1), None  # an id past the last event: nothing after it
+    if is_digits(raw):
+        # An id past the last event (even one past SQLite's integers) means nothing after it.
+        value = whole_number(raw, 0, LAST_ID)
+        return LAST_ID if value is None else value, None
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
@@ -89,6 +95,11 @@ async def deliveries(request: Request) -> Response:
             event_id=_whole(request, "event", 0, 2**62),
         )
     )
+    # A webhook URL may carry its receiver's credential (?token=, user:password@), and an error may quote the URL.
+    for delivery in found:
+        delivery["url"] = mask_text(delivery["url"])
+        if delivery["error"] is not None:
+            delivery["error"] = mask_text(delivery["error"])
     return json_response({"sandbox": sandbox.name, "deliveries": found})
 
 

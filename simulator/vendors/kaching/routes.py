@@ -9,11 +9,11 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
 from simulator.domain.kaching import Kind, StockValue
-from simulator.http import json_response
+from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
@@ -24,7 +24,6 @@ from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
 
 ALLOWED = ("POST", "DELETE")
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # Compared against when the account or queue is unknown, so timing does not tell which part was wrong.
 _NO_KEY = "\0no-such-import-queue"
 
@@ -66,6 +65,8 @@ async def stock_import(request: Request) -> Response:
 
 async def info(request: Request) -> Response:
     _sandbox(request)
+    if request.method not in ("GET", "HEAD"):
+        raise errors.MethodNotAllowed(request.method, ("GET", "HEAD"))
     return json_response({"status": "OK", "message": "Ka-ching import API (stock-api-simulator)"})
 
 
@@ -109,9 +110,9 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/ka-ching",
             routes=[
-                Route("/imports/stock", stock_import, methods=ALL_METHODS),
-                Route("/info", info, methods=["GET"]),
-                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+                any_method("/imports/stock", stock_import),
+                any_method("/info", info),
+                any_method("/{rest:path}", unknown_path),
             ],
         ),
     ]

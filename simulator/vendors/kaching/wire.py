@@ -57,6 +57,10 @@ def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
 def _count(value: Any, at: str, expected: str) -> int:
     if isinstance(value, dict):
         raise BadRequest(f"Expected a count at {at}: variants cannot have variants of their own", at)
+    if isinstance(value, float) and value.is_integer():
+        # Ka-ching's parser is JavaScript's, where 7.0 and 1e3 are the numbers 7 and 1000 (and JSON Schema's
+        # `integer` agrees): a Python, .NET or PHP client that sends them gets them imported.
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest(f"Expected {expected} (a whole number) at {at}, got {_kind(value)}", at)
     if not -MAX_QUANTITY <= value <= MAX_QUANTITY:
@@ -74,7 +78,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, float):
-        return f"a number with a fraction or exponent ({value!r})"
+        return f"a number with a fraction ({value!r})"
     if isinstance(value, str):
         return "a string"
     if isinstance(value, list):

@@ -6,12 +6,12 @@ from functools import partial
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount
 
 from simulator import domain
 from simulator.auth import parse_basic, same_secret
 from simulator.domain.merchantpro import InventoryChange, Product, apply_change
-from simulator.http import json_response
+from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop
 from simulator.store import merchantpro as products
@@ -21,7 +21,6 @@ from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.wire import decode_patch, render
 
 ALLOWED = ("GET", "PATCH")
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 LOOKUPS: dict[str, Lookup] = {"id": "id", "sku": "sku", "ean": "ean"}
 
 
@@ -97,8 +96,8 @@ def routes() -> list[BaseRoute]:
         Mount(
             "/merchantpro/{shop}",
             routes=[
-                Route("/api/v2/inventory/{kind}/{identifier:path}", inventory, methods=ALL_METHODS),
-                Route("/{rest:path}", unknown_path, methods=ALL_METHODS),
+                any_method("/api/v2/inventory/{kind}/{identifier:path}", inventory),
+                any_method("/{rest:path}", unknown_path),
             ],
         ),
     ]

@@ -1,0 +1,58 @@
+"""An answer given before the request's body is read (bad credentials, a wrong Content-Type, a 404, a body over the
+cap) must still reach a client that writes its whole body before it reads, as Python's urllib and most HTTP/1.1
+clients do.
+
+uvicorn closes the connection as soon as such an answer is complete when the request said ``Connection: close``
+(or was HTTP/1.0). Closing a socket whose receive buffer still holds unread data makes the kernel send a reset, and
+the client, still writing, gets a broken pipe or "connection reset" instead of the answer. So the answer's bytes go
+out at once, then the rest of the body is read and thrown away (up to the body cap, for up to the header timeout),
+and only then is the answer completed, and the connection closed if it is to be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.types import Message, Receive, Scope, Send
+
+
+class Drained:
+    """``receive`` and ``send`` for the app, around the server's own."""
+
+    def __init__(self, scope: Scope, receive: Receive, send: Send, limit: int, seconds: float) -> None:
+        self._receive, self._send = receive, send
+        self.limit, self.seconds = limit, seconds
+        self.received = 0
+        self.body_done = False
+        # A client that asked to be told to go on (Expect: 100-continue) and was answered instead sends no body.
+        self.expects_continue = any(
+            name == b"expect" and value.lower() == b"100-continue" for name, value in scope.get("headers", [])
+        )
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            self.body_done = not message.get("more_body", False)
+        else:
+            self.body_done = True  # http.disconnect: nothing more will come
+        return message
+
+    async def send(self, message: Message) -> None:
+        if message["type"] != "http.response.body" or message.get("more_body", False) or self._nothing_to_drain():
+            await self._send(message)
+            return
+        await self._send({**message, "more_body": True})
+        await self._drain()
+        await self._send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    def _nothing_to_drain(self) -> bool:
+        return self.body_done or (self.expects_continue and self.received == 0)
+
+    async def _drain(self) -> None:
+        try:
+            async with asyncio.timeout(self.seconds):
+                while not self.body_done and self.received <= self.limit:
+                    await self.receive()
+        except TimeoutError:
+            pass

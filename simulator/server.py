@@ -1,0 +1,107 @@
+"""The HTTP server around the app: uvicorn, configured the same way by ``stocksim serve`` and the pytest plugin,
+with the deadlines uvicorn lacks.
+
+uvicorn arms its keep-alive timer only once a response is complete: a connection that never sends anything, or
+sends half a request's headers and stops, is kept open for ever (each one a file descriptor and a little memory,
+so a few thousand of them starve the server). Its protocol classes are extended here so that
+
+- a new connection has ``idle_timeout`` seconds to start a request, as an idle kept-alive one has;
+- a request's headers, once started, must be complete within ``header_timeout`` seconds.
+
+Both close the connection without an answer, as nginx does for its ``client_header_timeout``: there is no request
+to answer yet, and on a kept-alive connection an unasked-for answer would be read as the next request's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from simulator.config import Settings
+
+
+class ServerConfig(uvicorn.Config):
+    """uvicorn's configuration, plus what the protocol classes below read from it."""
+
+    def __init__(self, app: Any, settings: Settings, **kwargs: Any) -> None:
+        self.header_timeout: float = settings.header_timeout
+        kwargs.setdefault("http", PROTOCOL)
+        super().__init__(
+            app,
+            host=settings.host,
+            port=settings.port,
+            lifespan="on",
+            timeout_keep_alive=settings.idle_timeout,
+            # The simulator reads X-Forwarded-For itself, only when told to (--trust-proxy-headers): uvicorn's
+            # default trusts it from 127.0.0.1, so any local client could pose as another address.
+            proxy_headers=False,
+            **kwargs,
+        )
+
+
+class _Deadlines(asyncio.Protocol):
+    """Mixed into uvicorn's HTTP/1.1 protocol classes (httptools' and h11's share these attributes)."""
+
+    if TYPE_CHECKING:
+        config: uvicorn.Config
+        loop: asyncio.AbstractEventLoop
+        transport: asyncio.Transport
+        cycle: Any
+        timeout_keep_alive: int
+        timeout_keep_alive_task: asyncio.TimerHandle | None
+
+        def timeout_keep_alive_handler(self) -> None: ...
+
+    _header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if self.timeout_keep_alive_task is None:
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
+
+    def data_received(self, data: bytes) -> None:
+        before = self.cycle
+        between_requests = before is None or before.response_complete
+        super().data_received(data)
+        if self.cycle is not before:  # a request's headers are complete: it has begun
+            self._cancel_header_deadline()
+        elif between_requests and self._header_deadline is None and not self.transport.is_closing():
+            seconds: float = getattr(self.config, "header_timeout", 10.0)
+            self._header_deadline = self.loop.call_later(seconds, self._headers_too_slow)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_deadline()
+        super().connection_lost(exc)
+
+    def _headers_too_slow(self) -> None:
+        self._header_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def _cancel_header_deadline(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+
+class H11WithDeadlines(_Deadlines, H11Protocol):
+    pass
+
+
+PROTOCOL: type[asyncio.Protocol]
+try:
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools on CPython
+    PROTOCOL = H11WithDeadlines
+else:
+    # httptools where it is installed: uvicorn's own choice for http="auto".
+
+    class HttpToolsWithDeadlines(_Deadlines, HttpToolsProtocol):
+        pass
+
+    PROTOCOL = HttpToolsWithDeadlines

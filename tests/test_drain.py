@@ -1,0 +1,78 @@
+"""An answer given before the body is read reaches a client that writes its whole body first (urllib, a raw socket),
+instead of a broken pipe or a reset."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from tests.support import app_for, basic, served
+
+# Large enough that, unread, it cannot all sit in the kernel's socket buffers when the server closes the connection.
+BODY = b"x" * 8_000_000
+KACHING = "/ka-ching/imports/stock?account=demo-account&integration=demo-queue&apikey=demo-apikey"
+MERCHANTPRO = "/merchantpro/demo/api/v2/inventory/id/10001"
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    with served(app_for()) as url:
+        yield url
+
+
+def urllib_status(url: str, method: str, headers: dict[str, str]) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=BODY, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (a local test server)
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "headers", "status"),
+    [
+        (KACHING, "POST", {"Content-Type": "text/plain"}, 415),
+        (MERCHANTPRO, "PATCH", {"Content-Type": "application/json", **basic("demo-api-key", "wrong")}, 401),
+        ("/ka-ching/nowhere", "POST", {"Content-Type": "application/json"}, 404),
+        ("/_sim/nowhere", "POST", {"Content-Type": "application/json"}, 404),
+    ],
+    ids=["wrong-content-type", "wrong-credentials", "vendor-404", "control-404"],
+)
+def test_urllib_reads_the_early_answer(base: str, path: str, method: str, headers: dict[str, str], status: int) -> None:
+    # urllib sends `Connection: close` and writes the whole body before it reads.
+    got, body = urllib_status(base + path, method, headers)
+    assert got == status, body
+    assert body
+
+
+def test_a_raw_socket_that_writes_everything_first_reads_the_answer_then_the_end(base: str) -> None:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        head = (
+            f"POST {KACHING} HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: {len(BODY)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        sock.sendall(head + BODY)
+        answer = b""
+        while chunk := sock.recv(65536):  # a reset would raise here
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 415 ")
+    assert answer.endswith(b"\"Content-Type must be application/json, got 'text/csv'\"}")
+
+
+def test_the_answer_goes_out_before_the_body_is_read(base: str) -> None:
+    """A client that reads while it writes (curl, or one waiting for an early refusal) gets the answer at once."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        head = f"POST {KACHING} HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: {len(BODY)}\r\n\r\n"
+        sock.sendall(head.encode() + BODY[:1000])
+        started = time.monotonic()
+        assert sock.recv(65536).startswith(b"HTTP/1.1 415 ")
+        assert time.monotonic() - started < 1

@@ -1,0 +1,91 @@
+"""The server's deadlines, over raw sockets: an idle connection and one that never finishes its headers are closed."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from simulator.server import PROTOCOL, H11WithDeadlines, ServerConfig
+from tests.support import app_for, free_port, served
+
+
+def connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=10)
+    return sock
+
+
+def closed_after(sock: socket.socket) -> float:
+    """Seconds until the server closes ``sock`` (reading whatever it sends first)."""
+    started = time.monotonic()
+    while sock.recv(65536):
+        pass
+    return time.monotonic() - started
+
+
+@pytest.fixture(scope="module", params=[PROTOCOL, H11WithDeadlines], ids=["httptools", "h11"])
+def quick(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A server whose header timeout is 1 s and idle timeout 2 s, on each of uvicorn's HTTP/1.1 implementations."""
+    if request.param is PROTOCOL:
+        with served(app_for(header_timeout=1, idle_timeout=2)) as url:  # as the plugin serves (PROTOCOL)
+            yield url
+        return
+    port = free_port()
+    app = app_for(header_timeout=1, idle_timeout=2, port=port)
+    server = uvicorn.Server(ServerConfig(app, app.state.settings, http=request.param, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive()
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_idle_timeout(quick: str) -> None:
+    with connect(quick) as sock:
+        assert 1.5 < closed_after(sock) < 5
+
+
+@pytest.mark.parametrize(
+    "start",
+    [b"GET /_sim/health HTTP/1.1\r\nHost: x\r\n", b"G", b"POST /ka-ching/imports/stock HTTP/1.1\r\nContent-Le"],
+    ids=["half-the-headers", "one-byte", "cut-in-a-name"],
+)
+def test_headers_not_finished_in_time_are_cut_off(quick: str, start: bytes) -> None:
+    with connect(quick) as sock:
+        sock.sendall(start)
+        assert 0.5 < closed_after(sock) < 1.9  # the header timeout, before the idle one
+
+
+def test_headers_sent_slowly_but_in_time_are_answered(quick: str) -> None:
+    with connect(quick) as sock:
+        for part in (b"GET /_sim/health HTTP/1.1\r\n", b"Host: x\r\n", b"\r\n"):
+            sock.sendall(part)
+            time.sleep(0.3)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_kept_alive_connection_serves_requests_until_idle_then_closes(quick: str) -> None:
+    with connect(quick) as sock:
+        for _ in range(2):
+            sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+            time.sleep(1.2)  # longer than the header timeout: idle between requests is not "slow headers"
+        assert 0.3 < closed_after(sock) < 4
+
+
+def test_the_next_request_started_on_a_kept_alive_connection_has_the_header_timeout(quick: str) -> None:
+    with connect(quick) as sock:
+        sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        sock.sendall(b"GET /_sim/health HTTP/1.1\r\n")
+        assert 0.5 < closed_after(sock) < 1.9
