@@ -36,8 +36,10 @@ def test_a_request_among_tens_of_thousands_of_rules_does_not_stall_the_loop(serv
         assert client.post("/_sim/sandboxes", json={"name": "many"}).status_code == 201
         r = client.post("/_sim/faults", params={"sandbox": "many"}, json=_rules(MANY, "nope"))
         assert r.status_code == 201, r.text
-        catch = {"match": {"vendor": "merchantpro", "path": "/api/v2/inventory/sku/*"}, "action": {"kind": "status"}}
-        catch["action"] = {"kind": "status", "status": 503}
+        catch = {
+            "match": {"vendor": "merchantpro", "path": "/api/v2/inventory/sku/*"},
+            "action": {"kind": "status", "status": 503},
+        }
         assert client.post("/_sim/faults", params={"sandbox": "many"}, json=catch).status_code == 201
         with probe(server, "40,000 fault rules") as running:
             started = time.perf_counter()
