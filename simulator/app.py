@@ -21,7 +21,7 @@ from simulator.control.routes import routes as control_routes
 from simulator.drain import Drained
 from simulator.errors import SimulatorError
 from simulator.proxy import apply_forwarded
-from simulator.sandboxes import Sandboxes
+from simulator.sandboxes import Limits, Sandboxes
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
@@ -47,7 +47,11 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         try:
             app.state.store = store
             app.state.sandboxes = sandboxes = await Sandboxes.start(
-                store, loaded, settings.journal_size, settings.reset_on_scenario_change
+                store,
+                loaded,
+                settings.journal_size,
+                settings.reset_on_scenario_change,
+                Limits(settings.max_sandboxes, settings.max_fault_rules, settings.journal_bytes),
             )
             async with AsyncExitStack() as stack:
                 stack.push_async_callback(sandboxes.close)  # saves clocks and fault rules, after the vendors stop

@@ -29,6 +29,7 @@ DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
 # uvicorn's default of 5 s closes pooled connections so soon that clients reusing one see "server disconnected",
 # which the vendors (behind gateways that keep connections a minute or more) rarely cause.
 DEFAULT_IDLE_TIMEOUT = 75
+DEFAULT_JOURNAL_BYTES = 256 * 1024 * 1024
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")  # uvicorn's
 
 
@@ -255,6 +256,44 @@ class Settings:
         than loopback's, or a proxy forwards requests to it. Then the control plane needs a token (``stocksim
         serve`` makes one) and posted scenarios may only call the webhooks --webhook-allow names."""
         return self.trust_proxy_headers or not is_loopback(self.host)
+
+    max_sandboxes: int = _setting(
+        1000,
+        "Sandboxes that may exist at once, the default one included; creating one more gets 507.",
+        "COUNT",
+        Count(1),
+    )
+    max_fault_rules: int = _setting(
+        10_000,
+        "Fault rules one sandbox may hold (its scenario's and those added at run time); more get 422.",
+        "COUNT",
+        Count(0),
+    )
+    journal_bytes: int = _setting(
+        DEFAULT_JOURNAL_BYTES,
+        "Bytes the journals of all sandboxes may hold together; past it the oldest entries of any sandbox go first "
+        "(a vendor request is never refused for it).",
+        "BYTES",
+        Count(0),
+    )
+    kaching_import_values: int = _setting(
+        100_000,
+        "Stock values one Ka-ching import may carry; more get Ka-ching's 413.",
+        "COUNT",
+        Count(1),
+    )
+    kaching_log_entries: int = _setting(
+        100_000,
+        "Entries each Ka-ching import queue keeps in its success and failure log; the oldest go first.",
+        "COUNT",
+        Count(1),
+    )
+    centra_update_products: int = _setting(
+        100_000,
+        "Products one Centra stock update (JSON lines or the GraphQL mutation) may name; more get Centra's 413.",
+        "COUNT",
+        Count(1),
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -28,6 +28,7 @@ from simulator.store.connection import Store
 from simulator.store.layered import World
 from simulator.toolkit.faults import FaultSet, SavedFaults
 from simulator.toolkit.journal import Journal
+from simulator.toolkit.journal_budget import JournalBudget
 from simulator.toolkit.ratelimit import Buckets
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,24 @@ class SandboxConflict(Exception):
 
 class InvalidSandboxName(ValueError):
     pass
+
+
+class TooManySandboxes(Exception):
+    """--max-sandboxes exist already."""
+
+
+class TooManyFaultRules(Exception):
+    """A sandbox would hold more than --max-fault-rules."""
+
+
+def fault_rule_room(sandbox: Sandbox, adding: int, limit: int) -> None:
+    """Refuse ``adding`` more rules when the sandbox would pass ``limit`` (TooManyFaultRules, naming it)."""
+    held = len(sandbox.faults.rules)
+    if held + adding > limit:
+        raise TooManyFaultRules(
+            f"sandbox {sandbox.name!r} holds {held} fault rule(s); {adding} more would pass the limit of {limit} "
+            "(--max-fault-rules, STOCKSIM_MAX_FAULT_RULES)"
+        )
 
 
 class _Runtime(msgspec.Struct, frozen=True):
@@ -97,11 +116,24 @@ class Sandbox(msgspec.Struct):
         self.faults.restore(runtime.faults)
 
 
+class Limits(msgspec.Struct, frozen=True):
+    """The settings that bound what all sandboxes together may hold (simulator/config.py documents each)."""
+
+    max_sandboxes: int = 1000
+    max_fault_rules: int = 10_000
+    journal_bytes: int = 256 * 1024 * 1024
+
+
 class Sandboxes:
-    def __init__(self, store: Store, scenario: LoadedScenario, journal_size: int = 1000) -> None:
+    def __init__(
+        self, store: Store, scenario: LoadedScenario, journal_size: int = 1000, limits: Limits | None = None
+    ) -> None:
         self.store = store
         self.scenario = scenario  # the server's loaded scenario: new sandboxes use it unless given another
         self.journal_size = journal_size
+        self.limits = limits or Limits()
+        self.journal_budget = JournalBudget(self.limits.journal_bytes)
+        self._creating = 0  # creations past the check and not yet added: they count against max_sandboxes
         self._by_name: dict[str, Sandbox] = {}
         self._by_incarnation: dict[str, Sandbox] = {}
         self._unsaved: dict[str, Sandbox] = {}  # by incarnation: clock or faults changed since the last save
@@ -114,10 +146,11 @@ class Sandboxes:
         scenario: LoadedScenario,
         journal_size: int = 1000,
         reset_on_scenario_change: bool = False,
+        limits: Limits | None = None,
     ) -> Sandboxes:
         """Seed the scenario (unless the --db file already holds it), then load every stored sandbox, each on the
         scenario it was built from, with its clock and fault rules."""
-        manager = cls(store, scenario, journal_size)
+        manager = cls(store, scenario, journal_size, limits)
         other = await store.run_in_thread(partial(_prepare, scenario, reset_on_scenario_change))
         stored = await store.run(rows.stored_scenarios)
         scenarios = {scenario.id: scenario}
@@ -131,7 +164,13 @@ class Sandboxes:
         return manager
 
     def _sandbox(self, row: rows.SandboxRow, scenario: LoadedScenario) -> Sandbox:
-        sandbox = Sandbox(row.name, scenario, row.created_at, Journal(self.journal_size), row.incarnation)
+        sandbox = Sandbox(
+            row.name,
+            scenario,
+            row.created_at,
+            Journal(self.journal_size, self.journal_budget),
+            row.incarnation,
+        )
         if row.runtime is None:
             sandbox.install_scenario_faults()
         else:
@@ -163,17 +202,31 @@ class Sandboxes:
         if name in self._by_name:
             raise SandboxConflict(f"a sandbox named {name!r} already exists")
         scenario = scenario or self.scenario
+        held = len(self._by_name) + self._creating
+        if held >= self.limits.max_sandboxes:
+            raise TooManySandboxes(
+                f"{held} sandboxes exist, the limit (--max-sandboxes, STOCKSIM_MAX_SANDBOXES) is "
+                f"{self.limits.max_sandboxes}: delete one first"
+            )
+        if len(scenario.spec.faults) > self.limits.max_fault_rules:
+            raise TooManyFaultRules(
+                f"the scenario has {len(scenario.spec.faults)} fault rules, more than the limit of "
+                f"{self.limits.max_fault_rules} per sandbox (--max-fault-rules, STOCKSIM_MAX_FAULT_RULES)"
+            )
 
         def work(conn: sqlite3.Connection) -> rows.SandboxRow:
             rows.ensure_scenario(conn, scenario)
             return rows.create(conn, name, scenario.id)
 
+        self._creating += 1
         try:
             row = await self.store.run_in_thread(work)
+            sandbox = self._sandbox(row, scenario)
+            self._add(sandbox)
         except rows.SandboxExists:
             raise SandboxConflict(f"a sandbox named {name!r} already exists") from None
-        sandbox = self._sandbox(row, scenario)
-        self._add(sandbox)
+        finally:
+            self._creating -= 1
         return sandbox
 
     async def reset(self, name: str) -> Sandbox:
@@ -197,6 +250,7 @@ class Sandboxes:
             raise UnknownSandbox(name)
         del self._by_incarnation[sandbox.incarnation]
         self._unsaved.pop(sandbox.incarnation, None)
+        sandbox.journal.clear()  # its bytes go back to the budget all journals share
         keep = frozenset({self.scenario.id})
         try:
             await self.store.run_in_thread(partial(rows.delete, incarnation=sandbox.incarnation, keep=keep))

@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests import loopprobe
 from tests.support import app_for, in_process
 
 
@@ -18,3 +19,8 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     """A client of a fresh app on the shipped default scenario, in memory."""
     async with in_process(app_for()) as c:
         yield c
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if loopprobe.FIGURES:
+        terminalreporter.write_line(loopprobe.summary())

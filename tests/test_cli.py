@@ -93,6 +93,12 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         "webhook_allow": "hooks.example.com, https://h.test/in/",
         "scenario_dir": str(tmp_path),
         "reset_on_scenario_change": "1",
+        "max_sandboxes": "5",
+        "max_fault_rules": "6",
+        "journal_bytes": "7000",
+        "kaching_import_values": "8",
+        "kaching_log_entries": "9",
+        "centra_update_products": "10",
     }
     assert set(given) == {f.name for f in dataclasses.fields(Settings)}
     result = invoke(env={envvar(name): value for name, value in given.items()})
@@ -112,6 +118,12 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         webhook_allow=("hooks.example.com", "https://h.test/in/"),
         scenario_dir=str(tmp_path),
         reset_on_scenario_change=True,
+        max_sandboxes=5,
+        max_fault_rules=6,
+        journal_bytes=7000,
+        kaching_import_values=8,
+        kaching_log_entries=9,
+        centra_update_products=10,
     )
     assert served == [expected]
     assert all(getattr(expected, f.name) != f.default for f in dataclasses.fields(Settings))

@@ -43,3 +43,17 @@ class Conflict(ControlError):
 class PayloadTooLarge(ControlError):
     status_code = 413
     code = "payload_too_large"
+
+
+class LimitExceeded(ControlError):
+    """A request that would pass a configured per-sandbox limit (the message names the setting)."""
+
+    status_code = 422
+    code = "limit_exceeded"
+
+
+class InsufficientStorage(ControlError):
+    """A configured server-wide limit is reached (the message names the setting)."""
+
+    status_code = 507
+    code = "insufficient_storage"

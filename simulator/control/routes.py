@@ -16,14 +16,22 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator import __version__
-from simulator.control.errors import BadRequest, Conflict, NotFound
+from simulator.control.errors import BadRequest, Conflict, InsufficientStorage, LimitExceeded, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type, root_url
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.numbers import whole_number
 from simulator.openapi.routes import routes as openapi_routes
-from simulator.sandboxes import DEFAULT, InvalidSandboxName, Sandbox, SandboxConflict, UnknownSandbox
+from simulator.sandboxes import (
+    DEFAULT,
+    InvalidSandboxName,
+    Sandbox,
+    SandboxConflict,
+    TooManyFaultRules,
+    TooManySandboxes,
+    UnknownSandbox,
+)
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from simulator.store.sandboxes import SandboxGone, guarded
@@ -123,6 +131,10 @@ async def sandboxes_create(request: Request) -> Response:
         raise BadRequest(str(exc)) from None
     except SandboxConflict as exc:
         raise Conflict(str(exc)) from None
+    except TooManySandboxes as exc:
+        raise InsufficientStorage(str(exc)) from None
+    except TooManyFaultRules as exc:
+        raise LimitExceeded(str(exc)) from None
     return json_response(_describe(request, sandbox), 201)
 
 

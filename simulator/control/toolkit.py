@@ -13,10 +13,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator.clock import iso
-from simulator.control.errors import BadRequest, Conflict, NotFound
+from simulator.control.errors import BadRequest, Conflict, LimitExceeded, NotFound
 from simulator.control.params import control_body, sandbox_param
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.sandboxes import TooManyFaultRules, fault_rule_room
 from simulator.scenarios.loader import split_error
 from simulator.scenarios.model import check_targets
 from simulator.toolkit.journal import Entry, selects, verify
@@ -56,6 +57,10 @@ async def faults_add(request: Request) -> Response:
     else:
         data, at = [data], "$"
     rules: list[FaultRule] = _decode(msgspec.json.encode(data), list[FaultRule], at)
+    try:
+        fault_rule_room(sandbox, len(rules), request.app.state.sandboxes.limits.max_fault_rules)
+    except TooManyFaultRules as exc:
+        raise LimitExceeded(str(exc)) from None
     problems = check_targets(sandbox.scenario.spec, [r.match for r in rules], at + "[{i}].match")
     if problems:
         raise BadRequest(

@@ -19,6 +19,7 @@ from simulator.store.layered import World
 _payload = msgspec.json.Encoder()
 _values = msgspec.json.Decoder(list[tuple[str, str, str | None, int]])
 _forced = msgspec.json.Decoder(list[str])
+DEFAULT_KEEP_LOG = 100_000  # --kaching-log-entries
 
 
 class Now(msgspec.Struct, frozen=True):
@@ -100,14 +101,18 @@ def drop_pending(conn: sqlite3.Connection, sandbox: str) -> None:
     conn.execute("DELETE FROM kc_import WHERE sandbox = ? AND applied IS NULL", (sandbox,))
 
 
-def apply_due(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now) -> list[dict[str, Any]]:
-    """Apply every import that is due, in the order received per queue; returns the stock events made."""
+def apply_due(
+    conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now, keep_log: int = DEFAULT_KEEP_LOG
+) -> list[dict[str, Any]]:
+    """Apply every import that is due, in the order received per queue; returns the stock events made. Each queue
+    applied to keeps its newest ``keep_log`` log entries (--kaching-log-entries)."""
     pending = conn.execute(
         "SELECT id, account, queue, kind, payload, due, forced FROM kc_import "
         "WHERE sandbox = ? AND applied IS NULL ORDER BY id",
         (world.sandbox,),
     ).fetchall()
     blocked: set[tuple[str, str]] = set()
+    logged: set[str] = set()
     first_event: int | None = None
     for import_id, account_id, queue, kind, payload, due, forced in pending:
         if (account_id, queue) in blocked or due > now.time:
@@ -121,6 +126,9 @@ def apply_due(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, 
                 event_id = _apply_value(conn, world, job, StockValue(location, product, variant, value), now)
                 first_event = first_event or event_id
         conn.execute("UPDATE kc_import SET applied = ? WHERE id = ?", (now.time, import_id))
+        logged.add(queue)
+    for queue in logged:
+        _trim_log(conn, world, queue, keep_log)
     if first_event is None:
         return []
     rows = conn.execute(
@@ -160,6 +168,15 @@ def _apply_value(conn: sqlite3.Connection, world: World, job: _Import, value: St
         ),
     )  # fmt: skip
     return cursor.lastrowid
+
+
+def _trim_log(conn: sqlite3.Connection, world: World, queue: str, keep: int) -> None:
+    # The newest `keep` entries stay; the index on (sandbox, queue, id) finds the cut without a scan of the rest.
+    conn.execute(
+        "DELETE FROM kc_log WHERE sandbox = ? AND queue = ? AND id <= (SELECT id FROM kc_log WHERE sandbox = ? "
+        "AND queue = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        (world.sandbox, queue, world.sandbox, queue, keep),
+    )
 
 
 def _log(

@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from simulator.toolkit.journal_budget import JournalBudget, size_of
 from simulator.toolkit.rules import Expectation
 
 
@@ -37,8 +38,12 @@ def text(body: bytes, limit: int) -> tuple[str, bool]:
 
 
 class Journal:
-    def __init__(self, size: int) -> None:
-        self._entries: deque[Entry] = deque(maxlen=size)
+    """A sandbox's newest ``size`` entries; with a budget, also within the bytes all journals share."""
+
+    def __init__(self, size: int, budget: JournalBudget | None = None) -> None:
+        self._entries: deque[tuple[Entry, int]] = deque()
+        self._size = size
+        self._budget = budget
         self._next = 1
 
     def new_id(self) -> int:
@@ -46,13 +51,29 @@ class Journal:
         return self._next - 1
 
     def add(self, entry: Entry) -> None:
-        self._entries.append(entry)
+        if self._size <= 0:
+            return
+        size = size_of(entry)
+        self._entries.append((entry, size))
+        if len(self._entries) > self._size:
+            self._release(*self._entries.popleft())
+        if self._budget is not None:
+            self._budget.recorded(self, entry, size)
+
+    def drop_oldest_if(self, entry: object) -> None:
+        if self._entries and self._entries[0][0] is entry:
+            self._release(*self._entries.popleft())
+
+    def _release(self, entry: Entry, size: int) -> None:
+        if self._budget is not None:
+            self._budget.released(entry, size)
 
     def clear(self) -> None:
-        self._entries.clear()
+        while self._entries:
+            self._release(*self._entries.popleft())
 
     def entries(self) -> list[Entry]:
-        return list(self._entries)
+        return [entry for entry, _ in self._entries]
 
 
 def selects(

@@ -208,13 +208,12 @@ class Exchange:
         return self.sandbox.buckets.take(limit, self.account, credential, self.sandbox.clock.now())
 
     async def _decide(self) -> Decision:
-        rules = self.sandbox.faults.rules
-        if not rules:
+        faults = self.sandbox.faults
+        if not faults.rules:
             return Decision()
-        wants_items = any(r.rule.match.item is not None for r in rules)
-        items = _items(self.path, await self.read_body() if wants_items else b"")
+        items = _items(self.path, await self.read_body() if faults.wants_items else b"")
         facts = Facts(self.vendor.name, self.account, self.scope["method"], self.path, items)
-        return self.sandbox.faults.decide(facts, self.sandbox.clock.now())
+        return faults.decide(facts, self.sandbox.clock.now())
 
     async def _recording_send(self, message: Message) -> None:
         self._record(message)

@@ -86,12 +86,14 @@ def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError])
     return sandbox
 
 
-async def in_sandbox(request: Request, sandbox: Sandbox, work: Work[T]) -> T:
+async def in_sandbox(request: Request, sandbox: Sandbox, work: Work[T], bulk: bool = False) -> T:
     """Run a unit of work for the sandbox this request resolved (vendor_sandbox). The sandbox is checked in the
     same transaction: if it was deleted since (and maybe created again under its name), nothing is read or
-    written and the vendor answers its own 404."""
+    written and the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread."""
+    store = store_of(request)
+    run = store.run_in_thread if bulk else store.run
     try:
-        return await store_of(request).run(guarded(sandbox.incarnation, work))
+        return await run(guarded(sandbox.incarnation, work))
     except SandboxGone:
         not_found: Callable[[str], SimulatorError] = request.scope[_NOT_FOUND]
         raise not_found(f"sandbox {sandbox.name!r} was deleted while this request was in flight") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from starlette.requests import Request
@@ -9,12 +10,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
-from simulator.domain.centra import timestamp
+from simulator.domain.centra import StockLine, timestamp
 from simulator.http import any_method
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin
 from simulator.store import centra as items
-from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, settings_of, vendor_body, vendor_sandbox
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.errors import respond
 from simulator.vendors.centra.wire import (
@@ -31,6 +32,9 @@ from simulator.vendors.centra.wire import (
 
 # The doc's header says PUT, its examples POST: both update.
 ALLOWED = ("GET", "POST", "PUT")
+# Past these, an update is decoded on a worker thread and applied on the store's thread (tens of ms and more).
+BULK_BYTES = 64 * 1024
+BULK_LINES = 1000
 
 
 async def stock(request: Request) -> Response:
@@ -55,10 +59,9 @@ async def unknown_path(request: Request) -> Response:
 
 async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
     body = await vendor_body(request, lambda reason: errors.PayloadTooLarge(reason, xml))
-    # The body is read as JSON whatever its Content-Type says (the doc sends "Content-type: application/json").
-    data = parse_json(body, xml)
-    xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
-    lines = decode_update(data, xml)
+    decode = partial(_decode, body, xml, settings_of(request).centra_update_products)
+    # Walking a large body takes longer than a request may hold the event loop.
+    lines, xml = await asyncio.to_thread(decode) if len(body) > BULK_BYTES else decode()
     now = timestamp(sandbox.clock.now())
     outcome = await in_sandbox(
         request,
@@ -71,8 +74,23 @@ async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml:
             now=now,
             forced=forced_failures(request),
         ),
+        bulk=len(lines) > BULK_LINES,
     )
     return respond(render_outcome(outcome), xml)
+
+
+def _decode(body: bytes, xml: bool, max_products: int) -> tuple[list[StockLine], bool]:
+    # The body is read as JSON whatever its Content-Type says (the doc sends "Content-type: application/json").
+    data = parse_json(body, xml)
+    xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
+    products = data.get("products") if isinstance(data, dict) else None
+    if isinstance(products, list) and len(products) > max_products:
+        raise errors.PayloadTooLarge(
+            f"The update names {len(products)} products, more than the simulator's limit of {max_products} per "
+            "update (--centra-update-products, STOCKSIM_CENTRA_UPDATE_PRODUCTS); split it into smaller updates",
+            xml,
+        )
+    return decode_update(data, xml), xml
 
 
 async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:

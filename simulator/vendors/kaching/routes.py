@@ -3,6 +3,7 @@ GET {base}/info health check public clients ping."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from functools import partial
 from typing import Any
@@ -18,12 +19,22 @@ from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account
 from simulator.store import kaching_queue as queue
 from simulator.store.kaching_queue import Access
-from simulator.vendors.base import client_of, forced_failures, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import (
+    client_of,
+    forced_failures,
+    in_sandbox,
+    settings_of,
+    vendor_body,
+    vendor_sandbox,
+)
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
 
 ALLOWED = ("POST", "DELETE")
+# Past these, an import is decoded on a worker thread and applied on the store's thread (tens of ms and more).
+BULK_BYTES = 64 * 1024
+BULK_VALUES = 1000
 # Compared against when the account or queue is unknown, so timing does not tell which part was wrong.
 _NO_KEY = "\0no-such-import-queue"
 
@@ -35,10 +46,15 @@ async def stock_import(request: Request) -> Response:
     account, integration = _authenticate(request, sandbox)
     try:
         kind: Kind = "removal" if request.method == "DELETE" else "adjustment" if _adjustment(request) else "reset"
-        values = decode_import(
-            await vendor_body(request, errors.PayloadTooLarge, errors.UnsupportedMediaType),
+        body = await vendor_body(request, errors.PayloadTooLarge, errors.UnsupportedMediaType)
+        decode = partial(
+            decode_import,
+            body,
             {loc.id for loc in account.stock_locations},
+            settings_of(request).kaching_import_values,
         )
+        # Walking a large body takes longer than a request may hold the event loop.
+        values = await asyncio.to_thread(decode) if len(body) > BULK_BYTES else decode()
     except errors.KachingError as exc:
         access = Access(
             account.id, integration, request.method, client_of(request), exc.status_code, now_of(sandbox).iso
@@ -54,9 +70,11 @@ async def stock_import(request: Request) -> Response:
         )
         queue.enqueue(conn, sandbox.world, account, integration, kind, values, now.time, forced_failures(request))
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
-        return queue.apply_due(conn, sandbox.world, sandbox.scenario, now) if not account.processing_delay else []
+        if account.processing_delay:
+            return []
+        return queue.apply_due(conn, sandbox.world, sandbox.scenario, now, settings_of(request).kaching_log_entries)
 
-    events = await in_sandbox(request, sandbox, work)
+    events = await in_sandbox(request, sandbox, work, bulk=len(values) > BULK_VALUES)
     runtime.dispatch(sandbox, events)
     if account.processing_delay:
         runtime.wake()

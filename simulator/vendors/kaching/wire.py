@@ -14,13 +14,14 @@ import msgspec
 from simulator.domain.kaching import StockValue
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
-from simulator.vendors.kaching.errors import BadRequest
+from simulator.vendors.kaching.errors import BadRequest, PayloadTooLarge
 
 SHAPE = "a JSON object of stock location id -> product id -> count (or -> variant id -> count)"
 
 
-def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
-    """Every value of the body, in document order; refuses the whole body at the first problem."""
+def decode_import(body: bytes, locations: Container[str], max_values: int | None = None) -> list[StockValue]:
+    """Every value of the body, in document order; refuses the whole body at the first problem, and one carrying
+    more than ``max_values`` values (413, naming the limit)."""
     if not body.strip():
         raise BadRequest(f"The request body is empty; expected {SHAPE}", "$")
     try:
@@ -41,6 +42,7 @@ def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
         if not products:
             raise BadRequest(f"Stock location {location!r} names no product; there is nothing to import", at)
         for product, value in products.items():
+            _within(values, max_values)  # checked as it grows, so a huge body stops early
             here = _at(at, product)
             if not isinstance(value, dict):
                 values.append(
@@ -51,7 +53,16 @@ def decode_import(body: bytes, locations: Container[str]) -> list[StockValue]:
                 raise BadRequest(f"Product {product!r} names no variant; there is nothing to import", here)
             for variant, count in value.items():
                 values.append(StockValue(location, product, variant, _count(count, _at(here, variant), "a count")))
+    _within(values, max_values)
     return values
+
+
+def _within(values: list[StockValue], max_values: int | None) -> None:
+    if max_values is not None and len(values) > max_values:
+        raise PayloadTooLarge(
+            f"The import carries more than {max_values} stock values, the simulator's limit per import "
+            "(--kaching-import-values, STOCKSIM_KACHING_IMPORT_VALUES); split it into smaller imports"
+        )
 
 
 def _count(value: Any, at: str, expected: str) -> int:

@@ -43,8 +43,9 @@ def now_of(sandbox: Sandbox) -> Now:
 
 
 class Runtime:
-    def __init__(self, store: Store, sandboxes: Sandboxes) -> None:
+    def __init__(self, store: Store, sandboxes: Sandboxes, keep_log: int = queue.DEFAULT_KEEP_LOG) -> None:
         self.store = store
+        self.keep_log = keep_log
         self.sandboxes = sandboxes
         self._client: httpx.AsyncClient | None = None  # made on the first webhook: httpx is slow to import
         self._wake = asyncio.Event()
@@ -92,9 +93,12 @@ class Runtime:
         now = now_of(sandbox)
         if due > now.time:
             return
-        apply = partial(queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now)
+        apply = partial(
+            queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now, keep_log=self.keep_log
+        )
         try:
-            events = await self.store.run(guarded(incarnation, apply))
+            # On the store's thread: a large delayed import takes longer than the event loop may be held.
+            events = await self.store.run_in_thread(guarded(incarnation, apply))
         except SandboxGone:
             return  # deleted while this pass waited for the store
         self.dispatch(sandbox, events)
@@ -175,7 +179,7 @@ async def _sleep(sandbox: Sandbox, seconds: float) -> None:
 
 @contextlib.asynccontextmanager
 async def background(app: Starlette) -> AsyncIterator[None]:
-    runtime = Runtime(app.state.store, app.state.sandboxes)
+    runtime = Runtime(app.state.store, app.state.sandboxes, app.state.settings.kaching_log_entries)
     app.state.kaching = runtime
     main = asyncio.get_running_loop().create_task(runtime.run())
     try:
