@@ -292,3 +292,16 @@ def test_every_link_in_the_readme_leads_somewhere() -> None:
             assert link[1:] in anchors, link
         else:
             assert (ROOT / link).exists(), link
+
+
+def test_every_setting_has_a_row_in_the_readmes_flag_table() -> None:
+    """Each setting is a flag and a variable of `stocksim serve` (simulator/config.py); the README's table names both,
+    so a new setting cannot go undocumented."""
+    from dataclasses import fields
+
+    from simulator.config import Settings, envvar
+
+    rows = [line for line in README.read_text().splitlines() if line.startswith("| `--")]
+    for f in fields(Settings):
+        flag, variable = f"`--{f.name.replace('_', '-')}", f"`{envvar(f.name)}`"
+        assert any(row.startswith(f"| {flag}") and variable in row for row in rows), f"{flag} / {variable}"
