@@ -88,6 +88,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         "journal_size": "0",
         "control_token": "s3cret",
         "scenario_dir": str(tmp_path),
+        "instance_name": "shard-1",
+        "peers": "http://10.0.0.1:8080/, http://10.0.0.2:8080",
     }
     assert set(given) == {f.name for f in dataclasses.fields(Settings)}
     result = invoke(env={envvar(name): value for name, value in given.items()})
@@ -102,6 +104,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         journal_size=0,
         control_token="s3cret",
         scenario_dir=str(tmp_path),
+        instance_name="shard-1",
+        peers=("http://10.0.0.1:8080", "http://10.0.0.2:8080"),
     )
     assert served == [expected]
     assert all(getattr(expected, f.name) != f.default for f in dataclasses.fields(Settings))
@@ -129,6 +133,9 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         (["--scenario-dir", "/no/such/folder"], {}, ["--scenario-dir", "/no/such/folder"]),
         (["--control-token", ""], {}, ["--control-token"]),
         (["--control-token", " padded "], {}, ["--control-token"]),
+        (["--instance-name", ""], {}, ["--instance-name"]),
+        (["--peers", "10.0.0.1:8080"], {}, ["--peers", "10.0.0.1:8080", "http://host:port"]),
+        ([], {"STOCKSIM_PEERS": "http://a:1,ftp://b"}, ["STOCKSIM_PEERS", "ftp://b"]),
         (["--prot", "9000"], {}, ["--prot", "stocksim serve --help"]),
         (["serve", "extra"], {}, ["extra", "stocksim serve --help"]),
         (["bogus"], {}, ["bogus", "stocksim --help"]),
