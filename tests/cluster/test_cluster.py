@@ -125,6 +125,26 @@ def test_requests_without_a_sandbox_go_to_the_default_sandboxs_shard(cluster: Cl
     front.post("/_sim/reset").raise_for_status()
 
 
+def test_every_way_of_naming_a_sandbox_reaches_its_shard(cluster: Cluster, front: httpx.Client) -> None:
+    # Names that land on different workers, so a request routed to the wrong one answers 404 (no such sandbox).
+    names = [f"forms-{i}" for i in range(12)]
+    homes = {name: cluster.shard_of(name, front) for name in names}
+    for name in names:
+        created = front.post("/_sim/sandboxes", params={"name": name})
+        assert (created.status_code, created.json()["instance"]) == (201, homes[name].name)
+        for path, params in [
+            (f"/_sim/sandboxes/{name}", {}),
+            ("/_sim/journal", {"sandbox": name}),
+            ("/_sim/faults", {"sandbox": name}),
+            ("/_sim/clock", {"sandbox": name}),
+            ("/_sim/apis", {"sandbox": name}),
+        ]:
+            assert front.get(path, params=params).status_code == 200, (path, name)
+        assert front.post(f"/_sim/sandboxes/{name}/reset").status_code == 200
+        assert front.delete(f"/_sim/sandboxes/{name}").status_code == 204
+    assert len({w.name for w in homes.values()}) > 1
+
+
 PLUGIN_TESTS = '''
 import os
 
