@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -251,8 +252,32 @@ class Cluster:
         name = get(f"{self.front_url}/_sim/health", params={"sandbox": sandbox}).json()["instance"]
         return next(w for w in self.workers if w.name == name)
 
+    def processes(self) -> dict[str, list[int]]:
+        """The process ids of nginx (its master and worker processes) and of the workers, for CPU accounting."""
+        nginx = [] if self._nginx is None else [self._nginx.pid, *_children(self._nginx.pid)]
+        return {"nginx": nginx, "workers": [w.process.pid for w in self.workers if w.process is not None]}
+
     def dead(self) -> list[Worker]:
         return [w for w in self.workers if w.process is None or w.process.poll() is not None]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with suppress(OSError):
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User plus system CPU time the processes have used so far (Linux: /proc/PID/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        with suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    return total / tick
 
 
 def _free_port(taken: set[int]) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from bench.cluster import Cluster
+from bench.cluster import Cluster, cpu_seconds
 
 ITEM = "/merchantpro/demo/api/v2/inventory/id/10001"
 MP_AUTH = ("demo-api-key", "demo-api-secret")
@@ -45,8 +45,20 @@ def _throughput(load: Load, workers: int, seconds: int) -> dict[str, Any]:
         auth = httpx.BasicAuth(*MP_AUTH)._auth_header
         headers = {"Authorization": auth, "Content-Type": "application/json"}
         paths = [f"/sandboxes/{name}{ITEM}" for name in names]
-        get = load(cluster.front_url + paths[0], headers=headers, seconds=seconds, paths=paths)
-        patch = load(
+        pids = cluster.processes()
+
+        def measured(*args: Any, **kwargs: Any) -> dict[str, float]:
+            # CPU time per request, besides the rate: what capacity planning needs, and much less disturbed than
+            # the rate by whatever else the machine runs at the time.
+            before = {k: cpu_seconds(v) for k, v in pids.items()}
+            found = load(*args, **kwargs)
+            requests = found["rps"] * seconds
+            for k, v in pids.items():
+                found[f"{k}_cpu_ms"] = (cpu_seconds(v) - before[k]) / requests * 1e3
+            return found
+
+        get = measured(cluster.front_url + paths[0], headers=headers, seconds=seconds, paths=paths)
+        patch = measured(
             cluster.front_url + paths[0], "PATCH", '{"stock": {"adjust_by": 1}}', headers, seconds=seconds, paths=paths
         )
         found = {"get": get, "patch": patch, "spread": spread}
@@ -176,6 +188,12 @@ def table(results: dict[str, Any]) -> str:
             f"{kind.upper() + ' p99 ms (32 conns)':<44}{one[kind]['p99_ms']:>14.2f}{two[kind]['p99_ms']:>14.2f}"
             f"{two[kind]['p99_ms'] / one[kind]['p99_ms']:>9.2f}"
         )
+    for kind in ("get", "patch"):
+        for who in ("workers", "nginx"):
+            lines.append(
+                f"{kind.upper() + ' CPU ms per request, ' + who:<44}{one[kind][who + '_cpu_ms']:>14.3f}"
+                f"{two[kind][who + '_cpu_ms']:>14.3f}"
+            )
     direct = one["direct_get"]
     lines.append(f"{'GET rps, 1 worker without the proxy':<44}{direct['rps']:>14.0f}")
     spread = "; ".join("/".join(str(v) for v in run["spread"].values()) for run in two["runs"])
