@@ -50,9 +50,9 @@ def ensure_nginx() -> str:
         return found
     print("nginx not found: installing Debian's package (apt-get)...", flush=True)
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    quiet = {"stdout": subprocess.DEVNULL, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
-    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, **quiet)  # type: ignore[call-overload]
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "nginx"], check=True, **quiet)  # type: ignore[call-overload]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update", "-qq"], ["install", "-y", "-qq", "nginx"]):
+        subprocess.run([*sudo, "apt-get", *step], check=True, stdout=subprocess.DEVNULL, env=env)
     found = shutil.which("nginx", path=path)
     if not found:
         raise RuntimeError("apt-get installed nginx, but no nginx binary is on PATH or in /usr/sbin")

@@ -116,7 +116,8 @@ async def sandboxes_list(request: Request) -> Response:
     own = [_describe(request, s) for s in sandboxes_of(request).all()]
     if not _flag(request, "all"):
         return json_response({"instance": me, "sandboxes": own})
-    headers = {"Host": request.headers.get("host", "")} if "host" in request.headers else {}
+    # The Host the client used goes to the peers, so the URLs they describe are ones the client can reach.
+    headers = {"Host": request.headers["host"]} if "host" in request.headers else {}
     if settings.control_token is not None:
         headers["Authorization"] = f"Bearer {settings.control_token}"
     # An instance whose --peers names itself (one list for every instance) finds itself by its answer's name.
@@ -208,7 +209,7 @@ async def _creation_request(request: Request, name: str | None = None) -> tuple[
         raise BadRequest(f"malformed JSON: {exc.reason}") from None
     if not isinstance(data, dict) or set(data) - {"name", "scenario", "scenario_file"}:
         raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')
-    named = data.get("name", name)
+    named = name if data.get("name") is None else data["name"]  # null: not named in the body
     if named is not None and not isinstance(named, str):
         raise BadRequest(f'"name" must be a string, got {type(named).__name__}')
     if name is not None and named != name:

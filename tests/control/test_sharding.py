@@ -62,10 +62,11 @@ async def test_post_names_the_sandbox_in_the_query(client: httpx.AsyncClient) ->
     r = await client.post("/_sim/sandboxes", params={"name": "q1"}, json={})
     assert (r.status_code, r.json()["name"]) == (201, "q1")
     assert (await client.post("/_sim/sandboxes", params={"name": "q2"}, json={"name": "q2"})).status_code == 201
+    assert (await client.post("/_sim/sandboxes", params={"name": "q5"}, json={"name": None})).json()["name"] == "q5"
     clash = await client.post("/_sim/sandboxes", params={"name": "q3"}, json={"name": "q4"})
     assert clash.status_code == 400
     names = {s["name"] for s in (await client.get("/_sim/sandboxes")).json()["sandboxes"]}
-    assert names == {"default", "q1", "q2"}
+    assert names == {"default", "q1", "q2", "q5"}
 
 
 @pytest.mark.anyio
