@@ -140,13 +140,21 @@ def image_root() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _demote() -> dict[str, object]:
-    """Popen arguments that run a process as the Dockerfile's USER when this test runs as root."""
-    if os.geteuid() != 0:
-        return {}
-    [user] = of("USER")
-    uid, _, gid = user.partition(":")
-    return {"user": int(uid), "group": int(gid), "extra_groups": []}
+@dataclass(frozen=True)
+class Demote:
+    """Popen's user, group and extra_groups: the Dockerfile's USER when this test runs as root, else unchanged."""
+
+    user: int | None = None
+    group: int | None = None
+    extra_groups: list[int] | None = None
+
+    @classmethod
+    def to_image_user(cls) -> Demote:
+        if os.geteuid() != 0:
+            return cls()
+        [user] = of("USER")
+        uid, _, gid = user.partition(":")
+        return cls(int(uid), int(gid), [])
 
 
 def test_the_image_steps_install_and_start_the_simulator_as_its_user(image_root: Path) -> None:
@@ -174,7 +182,7 @@ def test_the_image_steps_install_and_start_the_simulator_as_its_user(image_root:
                 else:
                     shutil.copy2(ROOT / source, destination)
         elif step.keyword == "RUN" and "useradd" in step.args:
-            # The user exists only as a number here (see _demote); its folders are made as the image makes them.
+            # The user exists only as a number here (see Demote); its folders are made as the image makes them.
             for folder in ("/scenarios", "/data"):
                 made = Path(inside(folder))
                 made.mkdir(parents=True)
@@ -203,11 +211,22 @@ def test_the_image_steps_install_and_start_the_simulator_as_its_user(image_root:
     health = exec_form(check.split(" CMD ", 1)[1])
     assert env["STOCKSIM_HOST"] == "0.0.0.0"
     port = free_port()
+    # State on the data volume, as the Dockerfile's own example runs it: the image's user must be able to write it.
     env |= {"STOCKSIM_HOST": "127.0.0.1", "STOCKSIM_PORT": str(port), "STOCKSIM_DB": inside("/data/sim.db")}
     # What the image runs: ENTRYPOINT + CMD, found on the image's PATH, from the image's WORKDIR, as its user.
     argv = [shutil.which(exec_form(entrypoint)[0], path=env["PATH"]) or "missing", *exec_form(cmd)]
     assert argv[0].startswith(str(image_root)), f"{exec_form(entrypoint)[0]} is not the image's: {argv[0]}"
-    server = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **_demote())  # type: ignore[call-overload]
+    as_user = Demote.to_image_user()
+    server = subprocess.Popen(
+        argv,
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        user=as_user.user,
+        group=as_user.group,
+        extra_groups=as_user.extra_groups,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -223,7 +242,9 @@ def test_the_image_steps_install_and_start_the_simulator_as_its_user(image_root:
             [shutil.which(health[0], path=env["PATH"]) or "missing", *health[1:]],
             env=env,
             capture_output=True,
-            **_demote(),  # type: ignore[call-overload]
+            user=as_user.user,
+            group=as_user.group,
+            extra_groups=as_user.extra_groups,
         )
         assert healthy.returncode == 0, healthy.stderr
         httpx.put(f"http://127.0.0.1:{port}/_sim/sandboxes/kept").raise_for_status()
