@@ -11,8 +11,10 @@ SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON) --
 # make serve PORT=9000 HOST=0.0.0.0; STOCKSIM_PORT / STOCKSIM_HOST are honoured when these are not given.
 HOST ?= $(or $(STOCKSIM_HOST),127.0.0.1)
 PORT ?= $(or $(STOCKSIM_PORT),8080)
+# make cluster WORKERS=3: the front (nginx) on HOST:PORT, the workers on the next ports, their --db files in .cluster/.
+WORKERS ?= 2
 
-.PHONY: serve test lint typecheck pytest bench fuzz test-latest clean
+.PHONY: serve cluster test lint typecheck pytest bench fuzz test-latest clean
 
 # ensurepip (a plain `python -m venv`) takes seconds: the system's pip installs uv when there is one (pip >= 22.3).
 $(UV):
@@ -32,6 +34,11 @@ $(VENV)/.test-stamp: pyproject.toml uv.lock | $(UV)
 
 serve: $(VENV)/.runtime-stamp
 	$(BIN)/stocksim serve --host $(HOST) --port $(PORT)
+
+# N `stocksim serve` processes sharded by sandbox behind nginx (Debian's, installed when missing); Ctrl-C stops all.
+# The other STOCKSIM_* settings reach every worker. See deploy/nginx/ and docs/scaling.md.
+cluster: $(VENV)/.runtime-stamp
+	$(BIN)/python -m bench.cluster --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 test: lint typecheck pytest
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import httpx
 
+from bench import scaling
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MP_AUTH = ("demo-api-key", "demo-api-secret")
@@ -107,12 +109,17 @@ def wrk(
     headers: dict[str, str] | None = None,
     seconds: int = 5,
     connections: int = 32,
+    paths: list[str] | None = None,
 ) -> dict[str, float]:
+    """``paths``: the requests go to these paths of ``url``'s server in turn instead of to ``url`` itself."""
     lua = [f'wrk.method = "{method}"']
     if body:
         lua.append(f"wrk.body = [[{body}]]")
     for name, value in (headers or {}).items():
         lua.append(f'wrk.headers["{name}"] = "{value}"')
+    if paths:
+        lua.append("paths = {" + ", ".join(f'"{path}"' for path in paths) + "}\nturn = 0")
+        lua.append("request = function()\n  turn = turn % #paths + 1\n  return wrk.format(nil, paths[turn])\nend")
     lua.append(
         "done = function(summary, latency, requests)\n"
         "  io.write(string.format('NON2XX %d\\n', summary.errors.status))\nend"
@@ -412,7 +419,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="catalog sizes for sandbox create/reset")
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    parser.add_argument("--only", help=f"comma-separated sections to run, of: {', '.join(SECTIONS)}")
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if only - set(SECTIONS):
+        parser.error(f"--only: unknown sections {', '.join(sorted(only - set(SECTIONS)))}")
     global WRK
     WRK = ensure_wrk()
     results: dict[str, Any] = {
@@ -420,12 +431,22 @@ def main() -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     with tempfile.TemporaryDirectory() as tmp:
-        bench_throughput(results, args.seconds)
-        bench_sandboxes(results, [int(s) for s in args.sizes.split(",")], Path(tmp))
-        bench_cold_start(results, args.cold_runs)
-        bench_ilevel_batch(results, Path(tmp))
-        bench_plugin(results, Path(tmp))
-    print(table(results))
+        if "throughput" in only:
+            bench_throughput(results, args.seconds)
+        if "sandboxes" in only:
+            bench_sandboxes(results, [int(s) for s in args.sizes.split(",")], Path(tmp))
+        if "cold_start" in only:
+            bench_cold_start(results, args.cold_runs)
+        if "ilevel" in only:
+            bench_ilevel_batch(results, Path(tmp))
+        if "plugin" in only:
+            bench_plugin(results, Path(tmp))
+        if "scaling" in only:
+            scaling.bench_scaling(results, args.seconds, wrk)
+    if only >= {"throughput", "sandboxes", "cold_start"}:
+        print(table(results))
+    if "scaling" in only:
+        print(scaling.table(results))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2))
     print(f"wrote {args.out}")
@@ -433,6 +454,7 @@ def main() -> int:
 
 
 WRK = "wrk"
+SECTIONS = ("throughput", "sandboxes", "cold_start", "ilevel", "plugin", "scaling")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -21,8 +22,9 @@ if TYPE_CHECKING:
     IntType = click.ParamType[int]
     TextType = click.ParamType[str]
     ListType = click.ParamType[tuple[str, ...]]
+    TextsType = click.ParamType[tuple[str, ...]]
 else:  # click made ParamType generic after 8.1, which pyproject.toml still allows
-    IntType = TextType = ListType = click.ParamType
+    IntType = TextType = ListType = TextsType = click.ParamType
 
 T = TypeVar("T")
 DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -144,6 +146,41 @@ class Scenario(TextType):
                 ctx,
             )
         return name
+
+
+class InstanceName(TextType):
+    name = "name"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        name = str(value)
+        # It is shown in listings and compared with what peers report, so it must read back exactly as given.
+        if not name or name != name.strip() or any(not c.isprintable() for c in name):
+            self.fail(f"{value!r} cannot be an instance name: use a non-empty printable name", param, ctx)
+        return name
+
+
+class Peers(TextsType):
+    """Root URLs, comma-separated: http(s)://host[:port][/prefix], without a query or a trailing slash's worth of
+    difference (a trailing slash is dropped)."""
+
+    name = "urls"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else list(value)
+        urls = []
+        for item in items:
+            url = str(item).strip().rstrip("/")
+            if not url:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                self.fail(
+                    f"{item!r} is not a peer's root URL: use http://host:port, comma-separated for several",
+                    param,
+                    ctx,
+                )
+            urls.append(url)
+        return tuple(dict.fromkeys(urls))
 
 
 class Folder(TextType):
@@ -293,6 +330,21 @@ class Settings:
         "Products one Centra stock update (JSON lines or the GraphQL mutation) may name; more get Centra's 413.",
         "COUNT",
         Count(1),
+    )
+    instance_name: str | None = _setting(
+        None,
+        "This instance's name in /_sim/health and /_sim/sandboxes, so shards behind a proxy can be told apart.",
+        "NAME",
+        InstanceName(),
+        "the host's name and the port",
+    )
+    peers: tuple[str, ...] = _setting(
+        (),
+        "Other instances' root URLs, comma-separated: GET /_sim/sandboxes?all=1 merges their listings into this "
+        "one's (an instance finding itself in the list skips itself).",
+        "URL,...",
+        Peers(),
+        "none",
     )
 
     @classmethod

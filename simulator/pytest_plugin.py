@@ -4,7 +4,8 @@ client against the simulator over real sockets.
 - ``stock_simulator`` (session): the simulator on a free 127.0.0.1 port in a thread, on the default scenario or
   the one ``STOCKSIM_SCENARIO`` names (a file, or a shipped scenario's name such as ``rate-limited-shop``); or,
   with ``STOCKSIM_URL`` set, a simulator already running there (send ``STOCKSIM_CONTROL_TOKEN`` as its control
-  token if it was started with one).
+  token if it was started with one). That may be a proxy in front of several simulators sharded by sandbox
+  (deploy/nginx/): every request the plugin sends names its sandbox in the URL, so the proxy routes it.
 - ``stock_sandbox`` (function): a fresh sandbox for one test, deleted after it. ``@pytest.mark.stocksim_scenario
   ("rate-limited-shop")`` creates it from a shipped scenario, or from a file (a path relative to the pytest
   rootdir) instead.
@@ -226,12 +227,15 @@ class StockSimulator:
         unique one."""
         from simulator.scenarios import examples
 
-        body: dict[str, Any] = {"name": name or f"pytest-{uuid.uuid4().hex[:12]}"}
+        # The name goes in the URL: a proxy in front of several simulators routes by it (deploy/nginx/), and the
+        # sandbox's later requests, which name it in their URLs too, reach the same one.
+        params = {"name": name or f"pytest-{uuid.uuid4().hex[:12]}"}
+        body: dict[str, Any] = {}
         if isinstance(scenario, Mapping):
             body["scenario"] = dict(scenario)
         elif scenario is not None:
             body["scenario"] = examples.resolve(os.fspath(scenario)).read_text(encoding="utf-8")
-        return StockSandbox(self, _check(self._control.post("/_sim/sandboxes", json=body)))
+        return StockSandbox(self, _check(self._control.post("/_sim/sandboxes", params=params, json=body)))
 
     def _client(self, base_url: str, headers: Mapping[str, str] | None = None) -> httpx.Client:
         """An ``httpx.Client`` on this simulator's pool: cheap to make (no SSL context of its own), and closing it

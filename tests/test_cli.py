@@ -99,6 +99,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         "kaching_import_values": "8",
         "kaching_log_entries": "9",
         "centra_update_products": "10",
+        "instance_name": "shard-1",
+        "peers": "http://10.0.0.1:8080/, http://10.0.0.2:8080",
     }
     assert set(given) == {f.name for f in dataclasses.fields(Settings)}
     result = invoke(env={envvar(name): value for name, value in given.items()})
@@ -124,6 +126,8 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         kaching_import_values=8,
         kaching_log_entries=9,
         centra_update_products=10,
+        instance_name="shard-1",
+        peers=("http://10.0.0.1:8080", "http://10.0.0.2:8080"),
     )
     assert served == [expected]
     assert all(getattr(expected, f.name) != f.default for f in dataclasses.fields(Settings))
@@ -156,6 +160,9 @@ def test_variables_are_honoured_and_flags_win(served: list[Settings], tmp_path: 
         ([], {"STOCKSIM_WEBHOOK_ALLOW": "https:///x"}, ["STOCKSIM_WEBHOOK_ALLOW", "names no host"]),
         ([], {"STOCKSIM_TRUST_PROXY_HEADERS": "maybe"}, ["STOCKSIM_TRUST_PROXY_HEADERS", "maybe"]),
         (["--control-token", " padded "], {}, ["--control-token"]),
+        (["--instance-name", ""], {}, ["--instance-name"]),
+        (["--peers", "10.0.0.1:8080"], {}, ["--peers", "10.0.0.1:8080", "http://host:port"]),
+        ([], {"STOCKSIM_PEERS": "http://a:1,ftp://b"}, ["STOCKSIM_PEERS", "ftp://b"]),
         (["--prot", "9000"], {}, ["--prot", "stocksim serve --help"]),
         (["serve", "extra"], {}, ["extra", "stocksim serve --help"]),
         (["bogus"], {}, ["bogus", "stocksim --help"]),

@@ -1,6 +1,8 @@
 """The /_sim control plane: health, the sandbox's APIs and state, reset, and sandbox management.
 
-Every endpoint that acts on one sandbox takes ``?sandbox=NAME`` (default: ``default``).
+Every endpoint that acts on one sandbox takes ``?sandbox=NAME`` (default: ``default``), and every request that
+creates or acts on a sandbox can name it in the URL (``PUT /_sim/sandboxes/{name}``, ``POST /_sim/sandboxes?name=``),
+so a proxy in front of several instances routes by the URL alone (deploy/nginx/).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator import __version__
+from simulator.control import peers
 from simulator.control.errors import BadRequest, Conflict, InsufficientStorage, LimitExceeded, NotFound
 from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
@@ -65,6 +68,7 @@ def _describe(request: Request, sandbox: Sandbox) -> dict[str, Any]:
             )
     return {
         "name": sandbox.name,
+        "instance": peers.instance_name(settings_of(request)),
         "scenario": {"id": sandbox.scenario.id, "name": sandbox.scenario.spec.name, "source": sandbox.scenario.source},
         "created_at": sandbox.created_at,
         "root_url": root,
@@ -86,6 +90,7 @@ async def health(request: Request) -> Response:
         {
             "status": "ok",
             "version": __version__,
+            "instance": peers.instance_name(settings_of(request)),
             "scenario": {"id": sandboxes.scenario.id, "name": sandboxes.scenario.spec.name},
             "sandboxes": len(sandboxes.all()),
             "vendors": [v.name for v in VENDORS],
@@ -120,7 +125,30 @@ async def state(request: Request) -> Response:
 
 
 async def sandboxes_list(request: Request) -> Response:
-    return json_response({"sandboxes": [_describe(request, s) for s in sandboxes_of(request).all()]})
+    """This instance's sandboxes; with ``?all=1``, also those of the ``--peers`` (each says its instance)."""
+    settings = settings_of(request)
+    me = peers.instance_name(settings)
+    own = [_describe(request, s) for s in sandboxes_of(request).all()]
+    if not _flag(request, "all"):
+        return json_response({"instance": me, "sandboxes": own})
+    # The Host the client used goes to the peers, so the URLs they describe are ones the client can reach.
+    headers = {"Host": request.headers["host"]} if "host" in request.headers else {}
+    if settings.control_token is not None:
+        headers["Authorization"] = f"Bearer {settings.control_token}"
+    # An instance whose --peers names itself (one list for every instance) finds itself by its answer's name.
+    answers = [a for a in await peers.ask(settings.peers, headers) if a.instance != me]
+    merged = own + [s for a in answers for s in a.sandboxes]
+    summary = [{"instance": me, "url": None, "status": "ok", "sandboxes": len(own)}]
+    return json_response({"instance": me, "sandboxes": merged, "instances": summary + [a.summary() for a in answers]})
+
+
+def _flag(request: Request, name: str) -> bool:
+    raw = request.query_params.get(name, "")
+    if raw.lower() in ("", "0", "false"):
+        return False
+    if raw.lower() in ("1", "true"):
+        return True
+    raise BadRequest(f"{name} must be 1, true, 0 or false, got {raw!r}")
 
 
 async def sandboxes_create(request: Request) -> Response:
@@ -136,6 +164,32 @@ async def sandboxes_create(request: Request) -> Response:
     except TooManyFaultRules as exc:
         raise LimitExceeded(str(exc)) from None
     return json_response(_describe(request, sandbox), 201)
+
+
+async def sandbox_put(request: Request) -> Response:
+    """Make sure the sandbox named in the path exists on the scenario asked for (the body, as for POST; without
+    one, the server's): 201 when it is created, 200 when it already was, its state untouched (a retried PUT, or
+    one per CI job sharing a sandbox, changes nothing); 409 when it exists on another scenario."""
+    name = request.path_params["name"]
+    _, scenario = await _creation_request(request, name)
+    sandboxes = sandboxes_of(request)
+    wanted = scenario or sandboxes.scenario
+    try:
+        return json_response(_describe(request, await sandboxes.create(name, wanted)), 201)
+    except InvalidSandboxName as exc:
+        raise BadRequest(str(exc)) from None
+    except SandboxConflict:
+        pass  # it exists (perhaps made by a PUT racing this one): fine if it is what was asked for
+    try:
+        existing = sandboxes.get(name)
+    except UnknownSandbox:
+        raise Conflict(f"sandbox {name!r} was deleted while this request made it; send the PUT again") from None
+    if existing.scenario.id != wanted.id:
+        raise Conflict(
+            f"sandbox {name!r} exists on scenario {existing.scenario.id} ({existing.scenario.spec.name!r}), not on "
+            f"{wanted.id} ({wanted.spec.name!r}): DELETE it first to make it again on another scenario"
+        )
+    return json_response(_describe(request, existing))
 
 
 async def sandbox_item(request: Request) -> Response:
@@ -164,11 +218,12 @@ async def _reset(request: Request, sandbox: Sandbox) -> Response:
     return json_response({"sandbox": sandbox.name, "reset": True})
 
 
-async def _creation_request(request: Request) -> tuple[str | None, LoadedScenario | None]:
-    """JSON ``{"name"?, "scenario"?: object | YAML text}``, or a YAML scenario body with ``?name=``."""
+async def _creation_request(request: Request, name: str | None = None) -> tuple[str | None, LoadedScenario | None]:
+    """JSON ``{"name"?, "scenario"?: object | YAML text}``, or a YAML scenario body; the name in the URL (``name``
+    from the path, else ``?name=``) unless the JSON body names the sandbox, and then they must agree."""
     body = await control_body(request)
     kind = media_type(request)
-    name = request.query_params.get("name")
+    name = name or request.query_params.get("name")
     if kind in YAML_TYPES:
         return name, _posted(
             request, await _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
@@ -183,9 +238,14 @@ async def _creation_request(request: Request) -> tuple[str | None, LoadedScenari
         raise BadRequest(f"malformed JSON: {exc.reason}") from None
     if not isinstance(data, dict) or set(data) - {"name", "scenario", "scenario_file"}:
         raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')
-    name = data.get("name", name)
-    if name is not None and not isinstance(name, str):
-        raise BadRequest(f'"name" must be a string, got {type(name).__name__}')
+    named = name if data.get("name") is None else data["name"]  # null: not named in the body
+    if named is not None and not isinstance(named, str):
+        raise BadRequest(f'"name" must be a string, got {type(named).__name__}')
+    if name is not None and named != name:
+        # A proxy routed this request by the name in its URL: a sandbox made under another name would be on a
+        # shard that requests naming it never reach.
+        raise BadRequest(f"the body names sandbox {named!r} but the URL names {name!r}; give the name once")
+    name = named
     raw = data.get("scenario")
     if "scenario_file" in data:
         if raw is not None:
@@ -246,6 +306,7 @@ def routes() -> list[BaseRoute]:
         Route("/sandboxes", sandboxes_list, methods=["GET"]),
         Route("/sandboxes", sandboxes_create, methods=["POST"]),
         Route("/sandboxes/{name}", sandbox_item, methods=["GET", "DELETE"]),
+        Route("/sandboxes/{name}", sandbox_put, methods=["PUT"]),
         Route("/sandboxes/{name}/reset", sandbox_reset, methods=["POST"]),
         *toolkit_routes(),
         *openapi_routes(),
