@@ -14,6 +14,7 @@ import dataclasses
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -142,6 +143,7 @@ class Cluster:
         extra: Sequence[str] = (),
         host: str = "127.0.0.1",
         nginx_workers: int = 1,
+        control_token: str | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("a cluster needs at least one worker")
@@ -158,6 +160,10 @@ class Cluster:
         peers = ",".join(f"http://127.0.0.1:{p}" for p in ports[1:])
         # By its variable, which reads the same whether the setting becomes a flag or takes a value.
         trust = {envvar(TRUST_PROXY_HEADERS): "true"} if trusts_proxy_headers() else {}
+        # Behind a proxy the control plane is reachable by whoever reaches the proxy, so the workers want a token
+        # (without one each would make its own); one token for the whole cluster, as a Kubernetes Secret gives.
+        self.control_token = control_token or secrets.token_urlsafe(24)
+        trust[envvar("control_token")] = self.control_token
         self.workers = [
             Worker(
                 f"worker-{i}",
@@ -180,6 +186,11 @@ class Cluster:
             for i, port in enumerate(ports[1:])
         ]
         self._nginx: subprocess.Popen[bytes] | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """What a control-plane request needs: the cluster's control token."""
+        return {"Authorization": f"Bearer {self.control_token}"}
 
     @property
     def front_url(self) -> str:
@@ -249,7 +260,8 @@ class Cluster:
         """The worker nginx routes ``sandbox`` to: /_sim/health?sandbox=NAME goes where NAME's requests go, and
         the worker answering says its name."""
         get = client.get if client is not None else httpx.get
-        name = get(f"{self.front_url}/_sim/health", params={"sandbox": sandbox}).json()["instance"]
+        answer = get(f"{self.front_url}/_sim/health", params={"sandbox": sandbox}, headers=self.headers)
+        name = answer.json()["instance"]
         return next(w for w in self.workers if w.name == name)
 
     def processes(self) -> dict[str, list[int]]:
@@ -315,6 +327,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with cluster:
             print(f"stocksim cluster: {len(cluster.workers)} workers behind nginx, sharded by sandbox")
             print(f"  front      {cluster.front_url}   (GET /_sim/sandboxes?all=1 lists every worker's sandboxes)")
+            print(
+                f"  control    Authorization: Bearer {cluster.control_token}   (STOCKSIM_CONTROL_TOKEN for the plugin)"
+            )
             for w in cluster.workers:
                 print(f"  {w.name:<10} {w.url}   --db {w.db}")
             print("Ctrl-C stops everything.", flush=True)

@@ -23,6 +23,8 @@ class Entry(msgspec.Struct, kw_only=True):
     query: dict[str, str]
     headers: dict[str, str]
     body: str | None
+    # The client's address: the socket's peer, or behind a trusted proxy (--trust-proxy-headers) the one it forwarded.
+    client: str | None = None
     body_truncated: bool = False
     status: int | None = None
     response_body: str | None = None

@@ -124,6 +124,7 @@ class Exchange:
             query=mask_query(query),
             headers=mask_headers(scope["headers"]),
             body=None,
+            client=scope["client"][0] if scope.get("client") else None,
         )
 
     async def receive(self) -> Message:

@@ -38,7 +38,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
 
 @pytest.fixture(scope="module")
 def front(cluster: Cluster) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=cluster.front_url, trust_env=False, timeout=10) as client:
+    with httpx.Client(base_url=cluster.front_url, trust_env=False, timeout=10, headers=cluster.headers) as client:
         yield client
 
 
@@ -67,7 +67,7 @@ def test_the_sandboxes_spread_over_every_worker(cluster: Cluster, front: httpx.C
     assert set(where.values()) == {w.name for w in cluster.workers}, Counter(where.values())
     for worker in cluster.workers:
         # Each worker holds exactly the sandboxes routed to it, besides its own default sandbox.
-        own = httpx.get(f"{worker.url}/_sim/sandboxes", trust_env=False).json()
+        own = httpx.get(f"{worker.url}/_sim/sandboxes", trust_env=False, headers=cluster.headers).json()
         assert own["instance"] == worker.name
         assert {s["name"] for s in own["sandboxes"]} == {"default"} | {n for n, w in where.items() if w == worker.name}
     # Every later request naming the sandbox goes where it was made, and its URLs are the front's.
@@ -178,6 +178,7 @@ def test_the_pytest_plugin_works_unchanged_against_the_front(cluster: Cluster, t
     # The plugin alone: the other plugins this environment installs (schemathesis, hypothesis, playwright) take
     # seconds to import. Loading it by its entry point is tests/test_packaging.py's concern.
     env |= {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "STOCKSIM_URL": cluster.front_url, "NAMES_FILE": str(names)}
+    env["STOCKSIM_CONTROL_TOKEN"] = cluster.control_token
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "simulator.pytest_plugin", "."],
         cwd=tmp_path,
@@ -192,27 +193,36 @@ def test_the_pytest_plugin_works_unchanged_against_the_front(cluster: Cluster, t
     assert len(made) == 12
     assert len({cluster.shard_of(name).name for name in made}) > 1  # the plugin's sandboxes spread too
     # The plugin deleted its sandboxes, each on its own shard.
-    merged = httpx.get(f"{cluster.front_url}/_sim/sandboxes?all=1", trust_env=False).json()
+    merged = httpx.get(f"{cluster.front_url}/_sim/sandboxes?all=1", trust_env=False, headers=cluster.headers).json()
     assert not {s["name"] for s in merged["sandboxes"]} & set(made)
 
 
-def test_the_workers_see_the_client_behind_the_proxy(front: httpx.Client) -> None:
+def test_the_workers_see_the_client_behind_the_proxy(cluster: Cluster, front: httpx.Client) -> None:
+    """Two clients on different addresses (127.0.0.2 and 127.0.0.3 are loopback too): nginx appends each one's
+    address to X-Forwarded-For, and the workers (--trust-proxy-headers) take that last entry, never one a client
+    wrote itself."""
     assert trusts_proxy_headers(), "the workers run with --trust-proxy-headers (bench/cluster.py)"
     front.put("/_sim/sandboxes/lockout").raise_for_status()
     item = "/sandboxes/lockout" + MP_ITEM
-    attacker, neighbour = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.9"}
-    for _ in range(50):
-        if front.get(item, auth=("demo-api-key", "wrong"), headers=attacker).status_code == 403:
-            break
-    else:
-        pytest.fail("50 failed sign-ins from one client never locked it out")
-    assert front.get(item, auth=MP_AUTH, headers=attacker).status_code == 403
-    # Another client behind the same proxy is not locked out with it.
-    assert front.get(item, auth=MP_AUTH, headers=neighbour).status_code == 200
-    # The journal names the client too (in a field of its own: the headers, which carry both, do not count).
+
+    def client(address: str) -> httpx.Client:
+        transport = httpx.HTTPTransport(local_address=address)
+        return httpx.Client(base_url=cluster.front_url, transport=transport, trust_env=False, timeout=10)
+
+    with client("127.0.0.2") as attacker, client("127.0.0.3") as neighbour:
+        forged = {"X-Forwarded-For": "198.51.100.9"}  # the attacker pretends to be someone else: it changes nothing
+        for _ in range(50):
+            if attacker.get(item, auth=("demo-api-key", "wrong"), headers=forged).status_code == 403:
+                break
+        else:
+            pytest.fail("50 failed sign-ins from one client never locked it out")
+        assert attacker.get(item, auth=MP_AUTH).status_code == 403
+        # Another client behind the same proxy is not locked out with it.
+        assert neighbour.get(item, auth=MP_AUTH).status_code == 200
+    # The journal names the client too (in a field of its own: the headers, which carry the forged one, do not).
     entries = front.get("/_sim/journal", params={"sandbox": "lockout"}).json()["entries"]
-    named = {v for e in entries for k, v in e.items() if k != "headers" and v in ("203.0.113.7", "198.51.100.9")}
-    assert named == {"203.0.113.7", "198.51.100.9"}
+    assert {e["client"] for e in entries if e["method"] == "GET"} == {"127.0.0.2", "127.0.0.3"}
+    front.delete("/_sim/sandboxes/lockout").raise_for_status()
 
 
 def test_a_dead_worker_fails_only_its_own_sandboxes_until_it_restarts_on_its_db(
