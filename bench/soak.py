@@ -381,7 +381,7 @@ def table(report: dict[str, Any]) -> str:
     m = report["minute"]
     rows = [
         (
-            f"RSS at {m:g} s / peak after / end (MB)",
+            f"RSS at {m:g} s / peak after / end (MiB)",
             f"{report['rss_kb_at_minute'] / 1024:.1f} / "
             f"{report['rss_kb_peak_after_minute'] / 1024:.1f} / {report['rss_kb_end'] / 1024:.1f}",
         ),
