@@ -14,7 +14,7 @@ PORT ?= $(or $(STOCKSIM_PORT),8080)
 # make cluster WORKERS=3: the front (nginx) on HOST:PORT, the workers on the next ports, their --db files in .cluster/.
 WORKERS ?= 2
 
-.PHONY: serve cluster test lint typecheck pytest bench fuzz test-latest clean
+.PHONY: serve cluster test lint typecheck pytest bench fuzz soak test-latest clean
 
 # ensurepip (a plain `python -m venv`) takes seconds: the system's pip installs uv when there is one (pip >= 22.3).
 $(UV):
@@ -67,6 +67,13 @@ fuzz: $(VENV)/.test-stamp
 
 bench: $(VENV)/.test-stamp
 	$(BIN)/python -m bench.run
+
+# SOAK_SECONDS (600) of mixed four-vendor load on a `stocksim serve` subprocess: sandboxes cycled, faults firing,
+# journals full; fails when memory or p99 drift or an acknowledged write is lost. Writes bench/results/soak.json.
+# Not part of `make test`.
+SOAK_SECONDS ?= 600
+soak: $(VENV)/.test-stamp
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) .venv-latest $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis
