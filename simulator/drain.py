@@ -6,7 +6,9 @@ uvicorn closes the connection as soon as such an answer is complete when the req
 (or was HTTP/1.0). Closing a socket whose receive buffer still holds unread data makes the kernel send a reset, and
 the client, still writing, gets a broken pipe or "connection reset" instead of the answer. So the answer's bytes go
 out at once, then the rest of the body is read and thrown away (up to the body cap, for up to the header timeout),
-and only then is the answer completed, and the connection closed if it is to be.
+and only then is the answer completed, and the connection closed if it is to be. A body declared larger than the cap
+is not waited for (it would be cut off anyway), nor one a client was told to hold back (``Expect: 100-continue``);
+a body left unfinished ends the connection with the answer, since its rest would be read as the next request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from __future__ import annotations
 import asyncio
 
 from starlette.types import Message, Receive, Scope, Send
+
+from simulator.numbers import exceeds, is_digits
+from simulator.toolkit import sockets
 
 
 class Drained:
@@ -24,10 +29,12 @@ class Drained:
         self.limit, self.seconds = limit, seconds
         self.received = 0
         self.body_done = False
+        headers = scope.get("headers", [])
         # A client that asked to be told to go on (Expect: 100-continue) and was answered instead sends no body.
-        self.expects_continue = any(
-            name == b"expect" and value.lower() == b"100-continue" for name, value in scope.get("headers", [])
-        )
+        self.expects_continue = any(name == b"expect" and value.lower() == b"100-continue" for name, value in headers)
+        # A body declared larger than the cap is refused unread: reading the cap's worth would not save the rest.
+        declared = next((value.decode("latin-1") for name, value in headers if name == b"content-length"), "")
+        self.over_cap = is_digits(declared) and exceeds(declared, limit)
 
     async def receive(self) -> Message:
         message = await self._receive()
@@ -39,17 +46,19 @@ class Drained:
         return message
 
     async def send(self, message: Message) -> None:
-        if message["type"] != "http.response.body" or message.get("more_body", False) or self._nothing_to_drain():
+        if message["type"] != "http.response.body" or message.get("more_body", False) or self.body_done:
             await self._send(message)
             return
         await self._send({**message, "more_body": True})
         await self._drain()
         await self._send({"type": "http.response.body", "body": b"", "more_body": False})
-
-    def _nothing_to_drain(self) -> bool:
-        return self.body_done or (self.expects_continue and self.received == 0)
+        if not self.body_done:
+            # The rest of the body would be read as the next request: the connection ends with this answer.
+            sockets.close(self._send, reset=False)
 
     async def _drain(self) -> None:
+        if self.over_cap or (self.expects_continue and self.received == 0):
+            return
         try:
             async with asyncio.timeout(self.seconds):
                 while not self.body_done and self.received <= self.limit:

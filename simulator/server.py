@@ -6,9 +6,10 @@ sends half a request's headers and stops, is kept open for ever (each one a file
 so a few thousand of them starve the server). Its protocol classes are extended here so that
 
 - a new connection has ``idle_timeout`` seconds to start a request, as an idle kept-alive one has;
-- a request's headers, once started, must be complete within ``header_timeout`` seconds.
+- a request's headers, once started, must be complete within ``header_timeout`` seconds, and within
+  MAX_HEADER_BYTES (httptools sets no limit: a client could send gigabytes of headers, all kept in memory).
 
-Both close the connection without an answer, as nginx does for its ``client_header_timeout``: there is no request
+Each closes the connection without an answer, as nginx does for its ``client_header_timeout``: there is no request
 to answer yet, and on a kept-alive connection an unasked-for answer would be read as the next request's.
 """
 
@@ -21,6 +22,8 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from simulator.config import Settings
+
+MAX_HEADER_BYTES = 64 * 1024  # nginx allows 32 KiB, h11 16 KiB
 
 
 class ServerConfig(uvicorn.Config):
@@ -56,6 +59,7 @@ class _Deadlines(asyncio.Protocol):
         def timeout_keep_alive_handler(self) -> None: ...
 
     _header_deadline: asyncio.TimerHandle | None = None
+    _header_bytes = 0  # received since the last request began
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -67,10 +71,17 @@ class _Deadlines(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         before = self.cycle
         between_requests = before is None or before.response_complete
+        if between_requests:
+            self._header_bytes += len(data)
         super().data_received(data)
         if self.cycle is not before:  # a request's headers are complete: it has begun
+            self._header_bytes = 0
             self._cancel_header_deadline()
-        elif between_requests and self._header_deadline is None and not self.transport.is_closing():
+        elif not between_requests or self.transport.is_closing():
+            pass
+        elif self._header_bytes > MAX_HEADER_BYTES:
+            self._headers_too_slow()
+        elif self._header_deadline is None:
             seconds: float = getattr(self.config, "header_timeout", 10.0)
             self._header_deadline = self.loop.call_later(seconds, self._headers_too_slow)
 
@@ -79,7 +90,8 @@ class _Deadlines(asyncio.Protocol):
         super().connection_lost(exc)
 
     def _headers_too_slow(self) -> None:
-        self._header_deadline = None
+        """Too slow, or too large: either way the request never began."""
+        self._cancel_header_deadline()
         if not self.transport.is_closing():
             self.transport.close()
 

@@ -76,3 +76,36 @@ def test_the_answer_goes_out_before_the_body_is_read(base: str) -> None:
         started = time.monotonic()
         assert sock.recv(65536).startswith(b"HTTP/1.1 415 ")
         assert time.monotonic() - started < 1
+
+
+def test_a_body_declared_over_the_cap_is_not_waited_for() -> None:
+    with served(app_for(max_body_bytes=1000, header_timeout=5)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            head = (
+                f"POST {KACHING} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n"
+                "Connection: close\r\n\r\n{}"
+            )
+            sock.sendall(head.encode())
+            started = time.monotonic()
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+            assert time.monotonic() - started < 2, "waited for a body that would be refused anyway"
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_a_body_that_stops_is_waited_for_no_longer_than_the_header_timeout() -> None:
+    with served(app_for(header_timeout=1)) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            head = f"POST {KACHING} HTTP/1.1\r\nHost: x\r\nContent-Type: text/csv\r\nContent-Length: 1000\r\n\r\nab"
+            sock.sendall(head.encode())
+            started = time.monotonic()
+            answer = b""
+            while not answer.endswith(b"}"):
+                answer += sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 415 ") and time.monotonic() - started < 0.5  # the answer at once
+            while sock.recv(65536):  # then the server gives up on the rest and, the body unfinished, closes
+                pass
+            assert 0.5 < time.monotonic() - started < 4

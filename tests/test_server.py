@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
-from simulator.server import PROTOCOL, H11WithDeadlines, ServerConfig
+from simulator.server import MAX_HEADER_BYTES, PROTOCOL, H11WithDeadlines, ServerConfig
 from tests.support import app_for, free_port, served
 
 
@@ -89,3 +89,21 @@ def test_the_next_request_started_on_a_kept_alive_connection_has_the_header_time
         assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
         sock.sendall(b"GET /_sim/health HTTP/1.1\r\n")
         assert 0.5 < closed_after(sock) < 1.9
+
+
+def test_headers_past_the_size_limit_are_cut_off(quick: str) -> None:
+    with connect(quick) as sock:
+        sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\n")
+        with pytest.raises(OSError):  # a reset or a broken pipe, once the server has closed
+            for n in range(2000):  # 16 MB of headers, which httptools would keep in memory
+                sock.sendall(b"X-Pad-%d: %s\r\n" % (n, b"a" * 8000))
+            sock.sendall(b"\r\n")
+            assert not sock.recv(65536).startswith(b"HTTP/1.1 200"), "answered after 16 MB of headers"
+            raise OSError("closed without an answer")
+
+
+def test_headers_just_under_the_size_limit_are_answered(quick: str) -> None:
+    with connect(quick) as sock:
+        pad = b"a" * (MAX_HEADER_BYTES - 200)
+        sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nX-Pad: " + pad + b"\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
