@@ -102,7 +102,7 @@ def test_empty_segments_under_a_vendor_get_its_404(base: str, vendor: str, path:
     ("path", "allow"),
     [
         ("/_sim/sandboxes", "GET, HEAD, POST"),
-        ("/_sim/sandboxes/default", "GET, HEAD, DELETE"),
+        ("/_sim/sandboxes/default", "GET, HEAD, PUT, DELETE"),
         ("/_sim/faults", "GET, HEAD, POST, DELETE"),
         ("/_sim/journal", "GET, HEAD, DELETE"),
         ("/_sim/health", "GET, HEAD"),
