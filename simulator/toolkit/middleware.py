@@ -125,7 +125,11 @@ class Exchange:
         )
 
     async def receive(self) -> Message:
-        message = self._replay.pop(0) if self._replay else await self._upstream()
+        return self._replay.pop(0) if self._replay else await self._take()
+
+    async def _take(self) -> Message:
+        """The next message from the client, counted once (a replayed one is not counted again)."""
+        message = await self._upstream()
         if message["type"] == "http.request":
             chunk = message.get("body", b"")
             if self.request_size < JOURNAL_BODY_BYTES:
@@ -137,7 +141,7 @@ class Exchange:
     async def read_body(self) -> bytes:
         """Read the body (up to the cap) ahead of the vendor, keeping the messages for the vendor to read again."""
         while not self.body_done and self.request_size <= self.limit:
-            message = await self.receive()
+            message = await self._take()
             self._replay.append(message)
             if message["type"] != "http.request":
                 break

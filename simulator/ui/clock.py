@@ -45,9 +45,9 @@ async def page(request: Request) -> Response:
 async def change(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     form = await security.checked_form(request, 4096)
-    action = security.text(form, "action")
+    action = form.text("action")
     try:
-        body = _change(action, security.text(form, "advance"), security.text(form, "set"))
+        body = _change(action, form.text("advance"), form.text("set"))
         answer = await call(control.clock_change, request, method="POST", query={"sandbox": sandbox.name}, body=body)
     except ControlError as exc:
         return await _page(request, 400, exc)

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import msgspec
-from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -49,7 +48,7 @@ async def page(request: Request) -> Response:
 async def add(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     form = await security.checked_form(request, 64 * 1024)
-    values = {k: security.text(form, k) for k in FIELDS}
+    values = {k: form.text(k) for k in FIELDS}
     try:
         body = values["json"].encode("utf-8") if values["json"] else json_body(rule_from(values, _template(form)))
         answer = await call(control.faults_add, request, method="POST", query={"sandbox": sandbox.name}, body=body)
@@ -87,11 +86,11 @@ async def clear(request: Request) -> Response:
     return render.redirect(request, target, f"{answer.data['removed']} fault rule(s) removed")
 
 
-def _template(form: FormData) -> Template | None:
-    name = form.get("template")
+def _template(form: security.Submitted) -> Template | None:
+    name = form.text("template")
     if not name:
         return None
-    if not isinstance(name, str) or name not in TEMPLATES:
+    if name not in TEMPLATES:
         raise BadRequest(f"no fault template named {name!r}")
     return TEMPLATES[name]
 

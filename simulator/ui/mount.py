@@ -26,7 +26,7 @@ class Dashboard:
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
         self.token = token
-        handlers: dict[Any, Any] = {ControlError: _error, HTTPException: _error, security.Forbidden: _error}
+        handlers: dict[Any, Any] = {ControlError: _error, HTTPException: _error, security.Refused: _error}
         self.ui = ExceptionMiddleware(Router(routes()), handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -79,7 +79,7 @@ async def _error(request: Request, exc: Exception) -> Response:
     elif isinstance(exc, HTTPException):
         status, message = exc.status_code, str(exc.detail)
     else:
-        status, message = 403, str(exc)
+        status, message = getattr(exc, "status_code", 400), str(exc)
     return render.page(
         request, "error.html", {"title": f"Error {status}", "status": status, "message": message}, status
     )

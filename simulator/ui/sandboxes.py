@@ -4,7 +4,6 @@ scenario, a shipped example or YAML (pasted or uploaded); reset and delete."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -29,7 +28,7 @@ async def index(request: Request) -> Response:
 async def create(request: Request) -> Response:
     limit = settings_of(request).max_body_bytes
     form = await security.checked_form(request, limit)
-    values = {k: security.text(form, k) for k in ("name", "source", "example", "yaml")}
+    values = {k: form.text(k) for k in ("name", "source", "example", "yaml")}
     try:
         name = await _create(request, values, form)
     except ControlError as exc:
@@ -37,7 +36,7 @@ async def create(request: Request) -> Response:
     return render.redirect(request, render.link(request, f"/sandboxes/{name}/accounts"), f"Sandbox {name} created")
 
 
-async def _create(request: Request, values: dict[str, str], form: Any) -> str:
+async def _create(request: Request, values: dict[str, str], form: security.Submitted) -> str:
     name = values["name"] or None
     source = values["source"] or "loaded"
     if source == "loaded":
@@ -56,7 +55,7 @@ async def _create(request: Request, values: dict[str, str], form: Any) -> str:
     return created
 
 
-async def _yaml(request: Request, source: str, values: dict[str, str], form: Any) -> str:
+async def _yaml(request: Request, source: str, values: dict[str, str], form: security.Submitted) -> str:
     if source == "example":
         path = examples.shipped().get(values["example"])
         if path is None:
@@ -64,13 +63,13 @@ async def _yaml(request: Request, source: str, values: dict[str, str], form: Any
         return path.read_text(encoding="utf-8")
     if source != "yaml":
         raise BadRequest(f"unknown scenario source {source!r}; expected one of {', '.join(SOURCES)}")
-    upload = security.upload(form, "file")
+    upload = form.file("file")
     if upload is not None:
-        raw = await upload.read()
+        filename, raw = upload
         try:
             values["yaml"] = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise BadRequest(f"{upload.filename}: the file is not UTF-8 text") from None
+            raise BadRequest(f"{filename}: the file is not UTF-8 text") from None
     if not values["yaml"]:
         raise BadRequest("paste a scenario or choose a file")
     return values["yaml"]

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -35,8 +35,14 @@ HEADERS = {
 }
 
 
-class Forbidden(Exception):
+class Refused(Exception):
+    status_code = 400
+
+
+class Forbidden(Refused):
     """A state-changing request without the form's CSRF token, or sent from another site."""
+
+    status_code = 403
 
 
 def session_value(token: str) -> str:
@@ -66,26 +72,46 @@ def cross_site(headers: Mapping[str, str]) -> bool:
     return headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
 
 
-async def checked_form(request: Request, max_part_size: int) -> FormData:
-    """The POSTed form, once its CSRF token matches the cookie's (double submit; the cookie is SameSite=Strict)."""
+class Submitted:
+    """A POSTed form, read whole: text fields, and uploaded files as bytes (their temporary files closed at once)."""
+
+    def __init__(self, fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> None:
+        self.fields = fields
+        self.files = files
+
+    def text(self, name: str) -> str:
+        return self.fields.get(name, "").strip()
+
+    def file(self, name: str) -> tuple[str, bytes] | None:
+        return self.files.get(name)
+
+
+class TooLarge(Refused):
+    status_code = 413
+
+
+async def checked_form(request: Request, limit: int) -> Submitted:
+    """The POSTed form, once its CSRF token matches the cookie's (double submit; the cookie is SameSite=Strict).
+    No field or file may be larger than ``limit`` bytes."""
     if cross_site(request.headers):
         raise Forbidden("a form from another site")
-    form = await request.form(max_files=1, max_fields=100, max_part_size=max_part_size)
-    given = form.get(CSRF_FIELD)
+    fields: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    async with request.form(max_files=1, max_fields=100, max_part_size=limit) as form:
+        for name, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read(limit + 1)
+                if len(content) > limit:
+                    raise TooLarge(f"{value.filename}: the file is larger than {limit} bytes")
+                if value.filename:
+                    files[name] = (value.filename, content)
+            else:
+                fields[name] = value
+    given = fields.get(CSRF_FIELD)
     expected = request.cookies.get(CSRF)
-    if not isinstance(given, str) or not expected or not same_secret(given, expected):
+    if given is None or not expected or not same_secret(given, expected):
         raise Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
-    return form
-
-
-def text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def upload(form: FormData, name: str) -> UploadFile | None:
-    value = form.get(name)
-    return value if isinstance(value, UploadFile) and value.filename else None
+    return Submitted(fields, files)
 
 
 def secure(response: Response) -> Response:

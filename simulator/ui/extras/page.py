@@ -33,9 +33,9 @@ async def act(request: Request) -> Response:
     if chosen is None or action is None:
         raise NotFound(f"no action {request.path_params['action']!r} for vendor {vendor!r}")
     target = render.link(request, f"/sandboxes/{sandbox.name}/extras", vendor=vendor)
-    fields = {k: v for k, v in form.items() if isinstance(v, str) and k != security.CSRF_FIELD}
+    fields = {k: v.strip() for k, v in form.fields.items() if k != security.CSRF_FIELD}
     try:
-        message = await action(request, sandbox, {k: v.strip() for k, v in fields.items()})
+        message = await action(request, sandbox, fields)
     except ControlError as exc:
         return render.redirect(request, target, exc.message, "error")
     return render.redirect(request, target, message)
