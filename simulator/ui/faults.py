@@ -37,7 +37,7 @@ TEMPLATES = {
     "rate_limited": Template("429 with Retry-After", {"kind": "rate_limit", "retry_after": 30}, {"first": 1}),
     "reset": Template("Reset the connection", {"kind": "reset"}, {"first": 1}),
     "latency": Template("2 s latency on every call", {"kind": "latency", "fixed": 2}, {}),
-    "partial": Template("Partial batch failure (the items below)", {"kind": "fail_items", "items": []}, {"first": 1}),
+    "partial": Template("Partial batch failure of the Items", {"kind": "fail_items", "items": []}, {"first": 1}),
 }
 
 

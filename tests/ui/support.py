@@ -12,7 +12,11 @@ UI = "/_sim/ui"
 # A SKU that would run if any page put it into HTML unescaped, or into the DOM as markup.
 XSS = "<script>window.__xss=1</script><img src=x onerror=window.__xss=2>"
 MP_AUTH = ("shop-key", "shop-secret")
-SCENARIO = f"""
+
+
+def scenario(big: int = 1000) -> str:
+    """The dashboard tests' scenario: a shop with awkward SKUs, a generated shop of ``big`` products, a tenant."""
+    return f"""
 name: dashboard-test
 merchantpro:
   shops:
@@ -25,7 +29,7 @@ merchantpro:
     - name: big
       api_key: big-key
       api_secret: big-secret
-      generate: {{count: 1000, seed: 3}}
+      generate: {{count: {big}, seed: 3}}
 ilevel:
   tenants:
     - name: tenant
@@ -35,6 +39,9 @@ ilevel:
       variants: [{{variant_id: 0A5EEDAF16F8D54486AB2AD7474B3994, barcode: "5052011221399", code: CODE-1, name: First}}]
       stock: [{{warehouse: 1571945CAB99744086F9FDFC9D9332D5, variant: 0A5EEDAF16F8D54486AB2AD7474B3994, inStock: 5}}]
 """
+
+
+SCENARIO = scenario()
 
 
 async def csrf(client: httpx.AsyncClient) -> str:
