@@ -1,5 +1,6 @@
 """The ASGI application: vendor routes at the root (sandbox ``default``) and under /sandboxes/{sandbox}/,
-the control plane under /_sim/. All state hangs off ``app.state``, so one process can run many apps."""
+the control plane under /_sim/, the dashboard at /_sim/ui/ (and ``/`` for a browser). All state hangs off
+``app.state``, so one process can run many apps."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from simulator.store.connection import Store
 from simulator.store.sandboxes import ddl
 from simulator.toolkit import sockets
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
+from simulator.ui.mount import Dashboard
 from simulator.vendors import VENDORS
 
 
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
     ]
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
     middleware = [
+        # First: the dashboard checks the control token itself (login form, session cookie), see ui/security.py.
+        Middleware(Dashboard, token=settings.control_token),
         Middleware(ControlToken, token=settings.control_token),
         Middleware(Toolkit, vendors={v.name: v for v in VENDORS}),
     ]
