@@ -102,7 +102,7 @@ async def _page(
     tables = all_tables()
 
     def work(conn: sqlite3.Connection) -> dict[str, int]:
-        return {s.name: browse.count_changes(conn, tables, s.name) for s in sandboxes}
+        return {s.name: browse.count_changes(conn, tables, s.incarnation) for s in sandboxes}
 
     changed = await store_of(request).run_in_thread(work)
     rows = [
