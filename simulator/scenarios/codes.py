@@ -8,9 +8,11 @@ codes: an explicit code is also a generated one exactly when it parses back to a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from simulator.scenarios.limits import MAX_CODE_LENGTH
+from simulator.scenarios.problems import Problem
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PLACEHOLDER = re.compile(r"\{n(?::(?P<zero>0?)(?P<width>[0-9]*)d)?\}")
@@ -76,3 +78,26 @@ def check(pattern: str, count: int) -> tuple[CodePattern | None, str | None]:
     if longest > MAX_CODE_LENGTH:
         return parsed, f"generated codes would be up to {longest} characters long; the limit is {MAX_CODE_LENGTH}"
     return parsed, None
+
+
+def collisions(
+    pattern: str | None, count: int, field: str, listed: Sequence[str | None], at: str, entries: str, noun: str
+) -> list[Problem]:
+    """A generate block's ``field`` pattern checked (``at``), and each listed entry (``entries[i]``) whose ``field``
+    the block also makes: the value is read back to an ordinal, so nothing is generated to compare."""
+    if pattern is None:
+        return []
+    parsed, problem = check(pattern, count)
+    problems = [] if problem is None else [Problem(f"{at}.{field}", problem)]
+    if parsed is None:
+        return problems
+    for i, value in enumerate(listed):
+        n = None if value is None else parsed.ordinal(value)
+        if n is not None and n <= count:
+            problems.append(
+                Problem(
+                    f"{entries}[{i}].{field}",
+                    f"{field} {value!r} is also the {field} of generated {noun} {n} ({at}.{field} {pattern!r})",
+                )
+            )
+    return problems

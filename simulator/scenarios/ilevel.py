@@ -229,22 +229,6 @@ def _check_generate(tenant: Tenant, here: str) -> list[Problem]:
                 )
             )
     for field in ("barcode", "code"):
-        pattern = getattr(gen, field)
-        if pattern is None:
-            continue
-        parsed, problem = codes.check(pattern, gen.count)
-        if problem is not None:
-            problems.append(Problem(f"{at}.{field}", problem))
-        if parsed is None:
-            continue
-        for i, variant in enumerate(tenant.variants):
-            value = getattr(variant, field)
-            n = None if value is None else parsed.ordinal(value)
-            if n is not None and n <= gen.count:
-                problems.append(
-                    Problem(
-                        f"{here}.variants[{i}].{field}",
-                        f"{field} {value!r} is also the {field} of generated variant {n} ({at}.{field} {pattern!r})",
-                    )
-                )
+        listed = [getattr(variant, field) for variant in tenant.variants]
+        problems += codes.collisions(getattr(gen, field), gen.count, field, listed, at, f"{here}.variants", "variant")
     return problems

@@ -169,22 +169,6 @@ def _check_generate(shop: Shop, here: str) -> list[Problem]:
             Problem(f"{at}.first_id", f"generated ids {gen.first_id}..{last_id} overlap product id {clash[0]}")
         )
     for field in ("sku", "ean"):
-        pattern = getattr(gen, field)
-        if pattern is None:
-            continue
-        parsed, problem = codes.check(pattern, gen.count)
-        if problem is not None:
-            problems.append(Problem(f"{at}.{field}", problem))
-        if parsed is None:
-            continue
-        for i, product in enumerate(shop.products):
-            value = getattr(product, field)
-            n = None if value is None else parsed.ordinal(value)
-            if n is not None and n <= gen.count:
-                problems.append(
-                    Problem(
-                        f"{here}.products[{i}].{field}",
-                        f"{field} {value!r} is also the {field} of generated product {n} ({at}.{field} {pattern!r})",
-                    )
-                )
+        listed = [getattr(product, field) for product in shop.products]
+        problems += codes.collisions(getattr(gen, field), gen.count, field, listed, at, f"{here}.products", "product")
     return problems
