@@ -49,7 +49,8 @@ class Dashboard:
         if path.startswith(OPEN) or security.signed_in(request, self.token):
             await self.ui(scope, receive, send)
         elif scope["method"] in ("GET", "HEAD") and not path.endswith("/stream"):
-            await _go(scope, receive, send, render.link(request, "/login", next=str(request.url.path)))
+            wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            await _go(scope, receive, send, render.link(request, "/login", next=wanted))
         else:
             response = render.page(request, "login.html", {"title": "Sign in", "next": "", "failed": False}, 401)
             await response(scope, receive, send)

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from simulator.control.errors import BadRequest
 from simulator.control.params import sandbox_param
 from simulator.store import browse
-from simulator.store.layered import LayeredTable
+from simulator.store.layered import LayeredTable, World
 from simulator.ui import render
 from simulator.ui.tables import tables_of, vendor_named
 from simulator.vendors import VENDORS
@@ -69,7 +69,7 @@ async def stock(request: Request) -> Response:
 async def _read(
     request: Request,
     table: LayeredTable,
-    world: Any,
+    world: World,
     account: str,
     term: str,
     changed: bool,
