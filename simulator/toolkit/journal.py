@@ -28,6 +28,7 @@ class Entry(msgspec.Struct, kw_only=True):
     body_truncated: bool = False
     status: int | None = None
     response_body: str | None = None
+    response_headers: dict[str, str] = msgspec.field(default_factory=dict)  # masked like the request's
     response_truncated: bool = False
     latency_ms: float = 0.0
     outcome: str = "response"  # or dropped, reset, hung, truncated

@@ -223,6 +223,7 @@ class Exchange:
     def _record(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
+            self.entry.response_headers = mask_headers(message.get("headers", []))
         elif message["type"] == "http.response.body" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES:
             self.response_chunks.append(message.get("body", b""))
 
