@@ -21,6 +21,7 @@ from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
 from simulator.drain import Drained
 from simulator.errors import SimulatorError
+from simulator.http import any_path
 from simulator.proxy import apply_forwarded
 from simulator.sandboxes import Limits, Sandboxes
 from simulator.scenarios import examples
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         Mount("/sandboxes/{sandbox}", routes=vendor_routes),
         *vendor_routes,
     ]
+    any_path(routes)
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
     middleware = [
         # First: the dashboard checks the control token itself (login form, session cookie), see ui/security.py.

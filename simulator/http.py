@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import msgspec
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from simulator.numbers import exceeds, is_digits
 
 _encoder = msgspec.json.Encoder()
 
 
-class _AnyPath(Convertor[str]):
+def any_path(routes: Iterable[BaseRoute]) -> None:
     """Starlette's ``path`` convertor is ``.*``, which stops at a decoded newline (``%0A``): a SKU with a control
     character would then miss every route (Mount appends ``{path:path}`` too) and get a plain-text 404 instead of the
-    vendor's own error. Registered under the same name, before any route is built, so Mount uses it as well."""
-
-    regex = r"[\s\S]*"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("path", _AnyPath())
+    vendor's own error. Recompiled with DOTALL, ``.*`` is ``[\\s\\S]*``; no other convertor's regex has a dot. Done to
+    our own routes only: registering a convertor would change every Starlette app in the process (a user's own,
+    once the pytest plugin loads this module)."""
+    for route in routes:
+        if isinstance(route, Route | Mount):
+            route.path_regex = re.compile(route.path_regex.pattern, route.path_regex.flags | re.DOTALL)
+        if isinstance(route, Mount):
+            any_path(route.routes)
 
 
 # A Host header as RFC 9110 allows it: a DNS name, an IPv4 address or a bracketed IPv6 one, and an optional port.

@@ -15,6 +15,7 @@ from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.control.errors import ControlError
+from simulator.http import any_path
 from simulator.ui import render, security
 from simulator.ui.render import PREFIX
 from simulator.ui.routes import routes
@@ -27,7 +28,9 @@ class Dashboard:
         self.app = app
         self.token = token
         handlers: dict[Any, Any] = {ControlError: _error, HTTPException: _error, security.Refused: _error}
-        self.ui = ExceptionMiddleware(Router(routes()), handlers=handlers)
+        ui_routes = routes()
+        any_path(ui_routes)
+        self.ui = ExceptionMiddleware(Router(ui_routes), handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -1,0 +1,37 @@
+"""The app's routes take any character in a path parameter, and building the app changes no other Starlette app."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.convertors import CONVERTOR_TYPES, PathConvertor
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from tests.support import app_for, basic, in_process
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_newline_in_a_path_parameter_reaches_the_vendor() -> None:
+    async with in_process(app_for()) as client:
+        auth = basic("demo-api-key", "demo-api-secret")
+        r = await client.get("/merchantpro/demo/api/v2/inventory/sku/A%0AB", headers=auth)
+    assert r.status_code == 404
+    assert r.json() == {"error": {"code": 404, "message": "Resource not found"}}
+
+
+async def test_another_starlette_app_keeps_starlettes_own_path_convertor() -> None:
+    app_for()  # builds the app's routes, which must not register a convertor for the whole process
+
+    async def echo(request: Request) -> Response:
+        return PlainTextResponse(request.path_params["rest"])
+
+    assert type(CONVERTOR_TYPES["path"]) is PathConvertor
+    other = Starlette(routes=[Route("/files/{rest:path}", echo)])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=other), base_url="http://other.test") as client:
+        assert (await client.get("/files/a/b")).text == "a/b"
+        # Starlette's own `.*` stops at a newline: this app answers its plain 404, as it would without us.
+        assert (await client.get("/files/a%0Ab")).status_code == 404
