@@ -31,6 +31,16 @@ def same_secret(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
+def basic_matches(header: str | None, user: str, password: str) -> bool:
+    """Whether an Authorization header is HTTP Basic with exactly these credentials."""
+    credentials = parse_basic(header)
+    if credentials is None:
+        return False
+    # Both comparisons always run, so timing does not tell which half was wrong.
+    ok_user, ok_password = same_secret(credentials[0], user), same_secret(credentials[1], password)
+    return ok_user and ok_password
+
+
 class _Record(msgspec.Struct):
     failures: int = 0
     last_failure: float = 0.0

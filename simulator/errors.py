@@ -2,14 +2,22 @@
 
     SimulatorError                  rendered by ``response()``; the app's exception handler calls it
     ├── control.errors.ControlError the /_sim control plane's JSON errors
-    └── vendors.<v>.errors.<V>Error one class per vendor error code, in the vendor's own body shape
+    └── VendorError                 a vendor's error: its status, its own code (if it has codes) and message
+        └── vendors.<v>.errors.<V>Error   the vendor's base: its ``body()`` is the vendor's error shape
+            └── one class per vendor error code, stating status, code and message, and nothing else
 
-A vendor package decides how a domain error (simulator.domain.errors) looks to its clients.
+A vendor package decides how a domain error (simulator.domain.errors) looks to its clients. Faults and rate limits
+answer in the vendor's shape through its base's ``answer`` (``Vendor.error_response``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
 from starlette.responses import Response
+
+from simulator.http import json_response
 
 
 class SimulatorError(Exception):
@@ -17,3 +25,37 @@ class SimulatorError(Exception):
 
     def response(self) -> Response:
         raise NotImplementedError
+
+
+class VendorError(SimulatorError):
+    status_code = 400
+    code: ClassVar[int | str | None] = None
+    message: str = ""  # the class's message, unless the instance is given its own
+
+    def __init__(self, message: str | None = None, headers: Mapping[str, str] | None = None) -> None:
+        self.message = type(self).message if message is None else message
+        super().__init__(self.message)
+        self.headers = dict(headers or {})
+
+    def body(self) -> Any:
+        """The vendor's error body: each vendor's base class says what it looks like."""
+        raise NotImplementedError
+
+    def response(self) -> Response:
+        return json_response(self.body(), self.status_code, self.headers)
+
+    @classmethod
+    def answer(cls, status: int, message: str, headers: dict[str, str]) -> Response:
+        """An error of this vendor for any status (a fault's, a rate limit's, an unrouted request's)."""
+        error = cls(message, headers=headers)
+        error.status_code = status
+        return error.response()
+
+
+def allow(allowed: Sequence[str]) -> dict[str, str]:
+    """The headers of a 405: the methods the resource takes."""
+    return {"Allow": ", ".join(allowed)}
+
+
+def not_allowed(method: str, allowed: Sequence[str]) -> str:
+    return f"Method {method} is not allowed here; allowed: {', '.join(allowed)}"

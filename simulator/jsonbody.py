@@ -9,6 +9,7 @@ error body (and no test) depends on the library's release or its English.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, TypeVar
 
 import msgspec
@@ -61,3 +62,28 @@ def malformed_reason(body: bytes) -> str:
             pass
     # The stdlib reads it (NaN, a lone surrogate) or it is too big to ask: msgspec refused it all the same.
     return "it is not valid JSON"
+
+
+# msgspec's validation messages, taken apart so each vendor words them its own way. No DOTALL: a message with a
+# newline in it (an unknown field's name) is not taken apart, and the vendor shows it whole.
+_AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
+_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]*)`$")
+_MISSING = re.compile(r"^Object missing required field `(?P<field>[^`]*)`$")
+
+
+def located(error: str) -> tuple[str, str]:
+    """A msgspec validation message -> (what was wrong, where below ``$``: ``.items[2].qty``, or "")."""
+    match = _AT.match(error)
+    return (match["message"], match["path"]) if match else (error, "")
+
+
+def unknown_field(message: str) -> str | None:
+    """The field named by msgspec's "unknown field" message (``located``'s first part), else None."""
+    match = _UNKNOWN.match(message)
+    return match["field"] if match else None
+
+
+def missing_field(message: str) -> str | None:
+    """The field named by msgspec's "missing required field" message, else None."""
+    match = _MISSING.match(message)
+    return match["field"] if match else None

@@ -29,6 +29,6 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=items.state,
-    error_response=errors.error_response,
+    error_response=errors.CentraError.answer,
     control_routes=control_routes(),
 )

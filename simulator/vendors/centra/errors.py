@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from simulator.errors import SimulatorError
+from simulator.errors import VendorError, allow
 from simulator.http import json_response
 from simulator.vendors.centra.xml import xml_response
 
@@ -30,21 +30,18 @@ def respond(
     return json_response(content, status_code, headers)
 
 
-def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
-    return respond({"status": "no", "msg": message}, False, status, headers)
-
-
-class CentraError(SimulatorError):
+class CentraError(VendorError):
     status_code = 200
 
-    def __init__(self, msg: str, xml: bool = False, headers: dict[str, str] | None = None) -> None:
-        super().__init__(msg)
-        self.msg = msg
+    def __init__(self, message: str | None = None, xml: bool = False, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message, headers)
         self.xml = xml
-        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"status": "no", "msg": self.message}
 
     def response(self) -> Response:
-        return respond({"status": "no", "msg": self.msg}, self.xml, self.status_code, self.headers)
+        return respond(self.body(), self.xml, self.status_code, self.headers)
 
 
 class InvalidRequest(CentraError):
@@ -53,9 +50,10 @@ class InvalidRequest(CentraError):
 
 class Unauthorized(CentraError):
     status_code = 401
+    message = "Unauthorized: missing or invalid API-Authorization header"
 
     def __init__(self, xml: bool = False) -> None:
-        super().__init__("Unauthorized: missing or invalid API-Authorization header", xml)
+        super().__init__(xml=xml)
 
 
 class NotFound(CentraError):
@@ -66,9 +64,7 @@ class MethodNotAllowed(CentraError):
     status_code = 405
 
     def __init__(self, method: str, allowed: tuple[str, ...], xml: bool = False) -> None:
-        super().__init__(
-            f"Method {method} is not allowed; use {', '.join(allowed)}", xml, headers={"Allow": ", ".join(allowed)}
-        )
+        super().__init__(f"Method {method} is not allowed; use {', '.join(allowed)}", xml, headers=allow(allowed))
 
 
 class PayloadTooLarge(CentraError):

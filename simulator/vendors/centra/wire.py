@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
@@ -14,7 +13,7 @@ from starlette.datastructures import QueryParams
 from simulator.domain.centra import TIME_FORMAT, StockFilter, StockItem, StockLine, UpdateOutcome, cost_price, currency
 from simulator.domain.errors import InvalidChange
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.jsonbody import MalformedJson, decode_json
+from simulator.jsonbody import MalformedJson, decode_json, located, missing_field, unknown_field
 from simulator.numbers import exceeds, is_digits, whole_number
 from simulator.vendors.centra.errors import InvalidRequest
 
@@ -36,9 +35,6 @@ class StockUpdateIn(msgspec.Struct, forbid_unknown_fields=True):
     xml: Any = None  # any JSON value; only the truthy ones below ask for XML
 
 
-_AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]*)`$")
-_MISSING = re.compile(r"^Object missing required field `(?P<field>[^`]*)`$")
 _TRUTHY = frozenset({"1", "true"})
 
 
@@ -192,15 +188,15 @@ def _time(raw: str, name: str, xml: bool) -> str:
 
 
 def _invalid(error: str, xml: bool) -> InvalidRequest:
-    match = _AT.match(error)
-    message, path = (match["message"], match["path"].lstrip(".")) if match else (error, "")
-    unknown = _UNKNOWN.match(message)
-    if unknown:
-        field = f"{path}.{unknown['field']}" if path else unknown["field"]
+    message, path = located(error)
+    path = path.lstrip(".")
+    unknown = unknown_field(message)
+    if unknown is not None:
+        field = f"{path}.{unknown}" if path else unknown
         return InvalidRequest(f"Unknown parameter {field}", xml)
-    missing = _MISSING.match(message)
-    if missing:
-        field = f"{path}.{missing['field']}" if path else missing["field"]
+    missing = missing_field(message)
+    if missing is not None:
+        field = f"{path}.{missing}" if path else missing
         return InvalidRequest(f"Missing required parameter {field}", xml)
     if not path:
         return InvalidRequest(f"The request body must be a JSON object with products: {message}", xml)

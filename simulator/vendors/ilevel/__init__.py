@@ -30,6 +30,6 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=stock.state,
-    error_response=errors.error_response,
+    error_response=errors.IlevelError.answer,
     control_routes=control_routes(),
 )

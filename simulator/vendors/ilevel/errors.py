@@ -24,46 +24,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.errors import SimulatorError
-from simulator.http import json_response
+from simulator.errors import VendorError, allow, not_allowed
 
 BATCH_LIMIT = 1000
 
 
-class IlevelError(SimulatorError):
-    status_code = 400
-    code: int | None = None
-    text = ""
-
+class IlevelError(VendorError):
     def __init__(
-        self, text: str | None = None, results: list[Any] | None = None, headers: dict[str, str] | None = None
+        self, message: str | None = None, results: list[Any] | None = None, headers: dict[str, str] | None = None
     ) -> None:
-        self.text = text if text is not None else type(self).text
-        super().__init__(self.text)
+        super().__init__(message, headers)
         self.results = results or []
-        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        return {"allPassed": False, "error": self.text, "results": self.results}
-
-    def response(self) -> Response:
-        return json_response(self.body(), self.status_code, self.headers)
-
-
-def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
-    return json_response({"allPassed": False, "error": message, "results": []}, status, headers)
+        return {"allPassed": False, "error": self.message, "results": self.results}
 
 
 class MissingBatchStock(IlevelError):
     code = 12001
-    text = "Missing mandatory property, 'batchStock'"
+    message = "Missing mandatory property, 'batchStock'"
 
 
 class MissingWarehouseId(IlevelError):
     code = 12002
-    text = "Missing query parameter warehouse_id"
+    message = "Missing query parameter warehouse_id"
 
 
 class WarehouseNotFound(IlevelError):
@@ -75,19 +59,19 @@ class WarehouseNotFound(IlevelError):
 
 class MissingItems(IlevelError):
     code = 12004
-    text = "Missing stock item collection!"
+    message = "Missing stock item collection!"
 
 
 class ItemLimitExceeded(IlevelError):
     code = 12005
-    text = "Call exceeds 1,000 item limit!"
+    message = "Call exceeds 1,000 item limit!"
 
 
 class SomeItemsFailed(IlevelError):
     code = 12006
     # Partial success: the items that passed are stored, so the request as a whole did not fail.
     status_code = 200
-    text = "Some items failed to update please check results."
+    message = "Some items failed to update please check results."
 
     def __init__(self, results: list[Any]) -> None:
         super().__init__(results=results)
@@ -99,7 +83,7 @@ class BadQuery(IlevelError):
 
 class Unauthorized(IlevelError):
     status_code = 401
-    text = "Invalid user name or API key"
+    message = "Invalid user name or API key"
 
     def __init__(self) -> None:
         super().__init__(headers={"WWW-Authenticate": 'Basic realm="i.LEVEL Connect API", charset="UTF-8"'})
@@ -107,16 +91,14 @@ class Unauthorized(IlevelError):
 
 class NotFound(IlevelError):
     status_code = 404
-    text = "Resource not found"
+    message = "Resource not found"
 
 
 class MethodNotAllowed(IlevelError):
     status_code = 405
 
     def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(
-            f"Method {method} is not allowed here; allowed: {', '.join(allowed)}", headers={"Allow": ", ".join(allowed)}
-        )
+        super().__init__(not_allowed(method, allowed), headers=allow(allowed))
 
 
 class PayloadTooLarge(IlevelError):

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
-from simulator.auth import parse_basic, same_secret
+from simulator.auth import basic_matches
 from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.http import any_method, json_response
 from simulator.numbers import whole_number
@@ -123,14 +123,8 @@ def _allow(request: Request, allowed: tuple[str, ...]) -> None:
 
 
 def _authenticate(request: Request, tenant: Tenant) -> None:
-    credentials = parse_basic(request.headers.get("authorization"))
-    if credentials is not None:
-        user, key = credentials
-        # Both comparisons always run, so timing does not tell which half was wrong.
-        ok_user, ok_key = same_secret(user, tenant.username), same_secret(key, tenant.api_key)
-        if ok_user and ok_key:
-            return
-    raise errors.Unauthorized()
+    if not basic_matches(request.headers.get("authorization"), tenant.username, tenant.api_key):
+        raise errors.Unauthorized()
 
 
 def _warehouse(request: Request, tenant: Tenant) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from typing import Annotated, Any
 
 import msgspec
@@ -11,7 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from simulator.domain.ilevel import ItemChange, ItemError, Levels
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.jsonbody import MalformedJson, decode_json
+from simulator.jsonbody import MalformedJson, decode_json, located
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -25,9 +24,6 @@ class ItemIn(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "in
     in_stock: Quantity | UnsetType = UNSET
     demand: Quantity | UnsetType = UNSET
     supply: Quantity | UnsetType = UNSET
-
-
-_AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
 
 
 def batch_of(body: bytes) -> dict[str, Any]:
@@ -111,6 +107,5 @@ def _opt(value: Any) -> Any:
 
 
 def _detail(error: str, position: int) -> str:
-    match = _AT.match(error)
-    message, path = (match["message"], match["path"]) if match else (error, "")
+    message, path = located(error)
     return f"{message} - at $.batchStock.item[{position}]{path}"

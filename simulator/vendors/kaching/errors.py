@@ -16,33 +16,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.errors import SimulatorError
-from simulator.http import json_response
+from simulator.errors import VendorError, allow, not_allowed
 
 
-class KachingError(SimulatorError):
-    status_code = 500
-
-    def __init__(self, message: str, path: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+class KachingError(VendorError):
+    def __init__(self, message: str | None = None, path: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message, headers)
         self.path = path
-        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {"status": "ERROR", "message": self.message}
         if self.path is not None:
             body["path"] = self.path
         return body
-
-    def response(self) -> Response:
-        return json_response(self.body(), self.status_code, self.headers)
-
-
-def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
-    return json_response({"status": "ERROR", "message": message}, status, headers)
 
 
 class BadRequest(KachingError):
@@ -51,27 +37,22 @@ class BadRequest(KachingError):
 
 class Unauthorized(KachingError):
     status_code = 401
+    message = "Unauthorized: the account, integration and apikey query parameters do not match an import queue"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Unauthorized: the account, integration and apikey query parameters do not match an import queue"
-        )
+        super().__init__()
 
 
 class NotFound(KachingError):
     status_code = 404
-
-    def __init__(self, message: str = "Not found") -> None:
-        super().__init__(message)
+    message = "Not found"
 
 
 class MethodNotAllowed(KachingError):
     status_code = 405
 
     def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(
-            f"Method {method} is not allowed here; allowed: {', '.join(allowed)}", headers={"Allow": ", ".join(allowed)}
-        )
+        super().__init__(not_allowed(method, allowed), headers=allow(allowed))
 
 
 class PayloadTooLarge(KachingError):

@@ -24,5 +24,9 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
 
 
 VENDOR = Vendor(
-    name="merchantpro", routes=routes(), accounts=accounts, state=products.state, error_response=errors.error_response
+    name="merchantpro",
+    routes=routes(),
+    accounts=accounts,
+    state=products.state,
+    error_response=errors.MerchantProError.answer,
 )

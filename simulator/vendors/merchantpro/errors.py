@@ -12,40 +12,26 @@ tests/vendors/merchantpro/test_errors.py:
     ├── NotFound            404  no such shop, resource or record ("Resource not found")
     ├── MethodNotAllowed    405  the resource exists but not for this method (with Allow)
     └── PayloadTooLarge     413  the body is over the simulator's size cap
-    (429 with Retry-After, from rate limits and faults, is rendered by error_response below)
+    (429 with Retry-After, from rate limits and faults, is rendered by MerchantProError.answer)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import Response
-
-from simulator.errors import SimulatorError
-from simulator.http import json_response
+from simulator.errors import VendorError, allow, not_allowed
 
 
-class MerchantProError(SimulatorError):
-    status_code = 500
-
-    def __init__(self, message: str, field: str | None = None, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+class MerchantProError(VendorError):
+    def __init__(self, message: str | None = None, field: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message, headers)
         self.field = field
-        self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.status_code, "message": self.message}
         if self.field is not None:
             error["field"] = self.field
         return {"error": error}
-
-    def response(self) -> Response:
-        return json_response(self.body(), self.status_code, self.headers)
-
-
-def error_response(status: int, message: str, headers: dict[str, str]) -> Response:
-    return json_response({"error": {"code": status, "message": message}}, status, headers)
 
 
 class BadRequest(MerchantProError):
@@ -54,9 +40,10 @@ class BadRequest(MerchantProError):
 
 class Unauthorized(MerchantProError):
     status_code = 401
+    message = "Invalid API credentials"
 
-    def __init__(self, message: str = "Invalid API credentials") -> None:
-        super().__init__(message, headers={"WWW-Authenticate": 'Basic realm="MerchantPro API", charset="UTF-8"'})
+    def __init__(self) -> None:
+        super().__init__(headers={"WWW-Authenticate": 'Basic realm="MerchantPro API", charset="UTF-8"'})
 
 
 class Forbidden(MerchantProError):
@@ -65,18 +52,14 @@ class Forbidden(MerchantProError):
 
 class NotFound(MerchantProError):
     status_code = 404
-
-    def __init__(self, message: str = "Resource not found") -> None:
-        super().__init__(message)
+    message = "Resource not found"
 
 
 class MethodNotAllowed(MerchantProError):
     status_code = 405
 
     def __init__(self, method: str, allowed: tuple[str, ...]) -> None:
-        super().__init__(
-            f"Method {method} is not allowed here; allowed: {', '.join(allowed)}", headers={"Allow": ", ".join(allowed)}
-        )
+        super().__init__(not_allowed(method, allowed), headers=allow(allowed))
 
 
 class PayloadTooLarge(MerchantProError):

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from simulator import domain
-from simulator.auth import parse_basic, same_secret
+from simulator.auth import basic_matches
 from simulator.domain.merchantpro import InventoryChange, Product, apply_change
 from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
@@ -79,14 +79,9 @@ def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
     tracker = sandbox.auth_failures
     if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
         raise errors.Forbidden("Too many failed authentication attempts; try again later")
-    credentials = parse_basic(request.headers.get("authorization"))
-    if credentials is not None:
-        user, password = credentials
-        # Both comparisons always run, so timing does not tell which half was wrong.
-        ok_user, ok_password = same_secret(user, shop.api_key), same_secret(password, shop.api_secret)
-        if ok_user and ok_password:
-            tracker.succeeded(key)
-            return
+    if basic_matches(request.headers.get("authorization"), shop.api_key, shop.api_secret):
+        tracker.succeeded(key)
+        return
     tracker.failed(key, now)
     raise errors.Unauthorized()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -11,7 +10,7 @@ from msgspec import UNSET, UnsetType
 from simulator.domain.merchantpro import InventoryChange, Product, WarehouseChange
 from simulator.domain.money import to_amount, to_cents
 from simulator.domain.stock import MAX_QUANTITY, AdjustBy, QuantityChange, SetTo
-from simulator.jsonbody import MalformedJson, decode_json
+from simulator.jsonbody import MalformedJson, decode_json, located, unknown_field
 from simulator.vendors.merchantpro.errors import BadRequest
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
@@ -68,8 +67,6 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
 
 _patch = msgspec.json.Decoder(InventoryPatch)
 _HINTS = {"inventory_enabled": 'Expected "on" or "off"'}
-_AT = re.compile(r"^(?P<message>.*) - at `\$(?P<path>[^`]*)`$")
-_UNKNOWN = re.compile(r"^Object contains unknown field `(?P<field>[^`]*)`$")
 
 
 def decode_patch(body: bytes) -> InventoryChange:
@@ -131,11 +128,11 @@ def _cents(value: float | UnsetType) -> int | None:
 
 
 def _validation_error(error: str) -> BadRequest:
-    match = _AT.match(error)
-    message, path = (match["message"], match["path"].lstrip(".")) if match else (error, "")
-    unknown = _UNKNOWN.match(message)
-    if unknown:
-        field = f"{path}.{unknown['field']}" if path else unknown["field"]
+    message, path = located(error)
+    path = path.lstrip(".")
+    unknown = unknown_field(message)
+    if unknown is not None:
+        field = f"{path}.{unknown}" if path else unknown
         return BadRequest(f"Unknown field '{field}'; the stock API can change: {', '.join(WRITABLE)}", field)
     if not path:
         return BadRequest(f"Invalid request body: {message}")
