@@ -4,7 +4,7 @@ the control plane under /_sim/, the dashboard at /_sim/ui/ (and ``/`` for a brow
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
@@ -28,11 +28,13 @@ from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.store.connection import Store
+from simulator.store.part import Schema
 from simulator.store.sandboxes import ddl
 from simulator.toolkit import sockets
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.ui.mount import Dashboard
 from simulator.vendors import VENDORS
+from simulator.vendors.base import Vendor, vendors_of
 
 
 def load_scenario(path: str | None) -> LoadedScenario:
@@ -40,37 +42,43 @@ def load_scenario(path: str | None) -> LoadedScenario:
     return load_file(examples.resolve(path))
 
 
-def create_app(settings: Settings | None = None, scenario: LoadedScenario | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, scenario: LoadedScenario | None = None, vendors: Sequence[Vendor] | None = None
+) -> Starlette:
+    """``vendors``: the emulated vendors, by default the registered ones (simulator.vendors.VENDORS)."""
     settings = settings or Settings()
+    registry = VENDORS if vendors is None else tuple(vendors)
+    schema = Schema.of([v.store for v in registry])
     loaded = scenario or load_scenario(settings.scenario)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = await Store.open(settings.db, ddl())
+        store = await Store.open(settings.db, ddl(schema))
         try:
             app.state.store = store
             app.state.sandboxes = sandboxes = await Sandboxes.start(
                 store,
                 loaded,
+                schema,
                 settings.journal_size,
                 settings.reset_on_scenario_change,
                 Limits(settings.max_sandboxes, settings.max_fault_rules, settings.journal_bytes),
             )
             async with AsyncExitStack() as stack:
                 stack.push_async_callback(sandboxes.close)  # saves clocks and fault rules, after the vendors stop
-                for vendor in VENDORS:
+                for vendor in registry:
                     if vendor.background is not None:
                         await stack.enter_async_context(vendor.background(app))
                 yield
         finally:
             await store.close()
 
-    vendor_routes: list[BaseRoute] = [route for vendor in VENDORS for route in vendor.routes]
+    vendor_routes: list[BaseRoute] = [route for vendor in registry for route in vendor.routes]
     routes: list[BaseRoute] = [
         Mount(
             "/_sim",
             routes=[
-                *(Mount(f"/{v.name}", routes=list(v.control_routes)) for v in VENDORS if v.control_routes),
+                *(Mount(f"/{v.name}", routes=list(v.control_routes)) for v in registry if v.control_routes),
                 *control_routes(),
             ],
         ),
@@ -83,11 +91,12 @@ def create_app(settings: Settings | None = None, scenario: LoadedScenario | None
         # First: the dashboard checks the control token itself (login form, session cookie), see ui/security.py.
         Middleware(Dashboard, token=settings.control_token),
         Middleware(ControlToken, token=settings.control_token),
-        Middleware(Toolkit, vendors={v.name: v for v in VENDORS}),
+        Middleware(Toolkit, vendors={v.name: v for v in registry}),
     ]
     app = SimulatorApp(routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.settings = settings
     app.state.scenario = loaded
+    app.state.vendors = registry
     return app
 
 
@@ -117,4 +126,4 @@ async def _render(request: Request, exc: Exception) -> Response:
 async def _unrouted(request: Request, exc: Exception) -> Response:
     # Paths and methods no route takes (vendor routes take every method, and answer in the vendor's shape).
     assert isinstance(exc, HTTPException)
-    return unrouted.answer(request, exc, {v.name: v for v in VENDORS})
+    return unrouted.answer(request, exc, {v.name: v for v in vendors_of(request)})

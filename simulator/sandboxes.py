@@ -26,6 +26,7 @@ from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import sandboxes as rows
 from simulator.store.connection import Store
 from simulator.store.layered import World
+from simulator.store.part import Schema
 from simulator.toolkit.faults import FaultSet, SavedFaults
 from simulator.toolkit.journal import Journal
 from simulator.toolkit.journal_budget import JournalBudget
@@ -126,9 +127,15 @@ class Limits(msgspec.Struct, frozen=True):
 
 class Sandboxes:
     def __init__(
-        self, store: Store, scenario: LoadedScenario, journal_size: int = 1000, limits: Limits | None = None
+        self,
+        store: Store,
+        scenario: LoadedScenario,
+        schema: Schema,
+        journal_size: int = 1000,
+        limits: Limits | None = None,
     ) -> None:
         self.store = store
+        self.schema = schema  # every vendor's tables: what a reset wipes and a new scenario seeds
         self.scenario = scenario  # the server's loaded scenario: new sandboxes use it unless given another
         self.journal_size = journal_size
         self.limits = limits or Limits()
@@ -144,14 +151,15 @@ class Sandboxes:
         cls,
         store: Store,
         scenario: LoadedScenario,
+        schema: Schema,
         journal_size: int = 1000,
         reset_on_scenario_change: bool = False,
         limits: Limits | None = None,
     ) -> Sandboxes:
         """Seed the scenario (unless the --db file already holds it), then load every stored sandbox, each on the
         scenario it was built from, with its clock and fault rules."""
-        manager = cls(store, scenario, journal_size, limits)
-        other = await store.run_in_thread(partial(_prepare, scenario, reset_on_scenario_change))
+        manager = cls(store, scenario, schema, journal_size, limits)
+        other = await store.run_in_thread(partial(_prepare, scenario, schema, reset_on_scenario_change))
         stored = await store.run(rows.stored_scenarios)
         scenarios = {scenario.id: scenario}
         for sid, source, doc in stored:
@@ -215,7 +223,7 @@ class Sandboxes:
             )
 
         def work(conn: sqlite3.Connection) -> rows.SandboxRow:
-            rows.ensure_scenario(conn, scenario)
+            rows.ensure_scenario(conn, scenario, self.schema)
             return rows.create(conn, name, scenario.id)
 
         self._creating += 1
@@ -234,7 +242,7 @@ class Sandboxes:
         after lands in the fresh sandbox; none is split. Unknown, or deleted meanwhile: UnknownSandbox."""
         sandbox = self.get(name)
         try:
-            await self.store.run(partial(rows.reset, incarnation=sandbox.incarnation))
+            await self.store.run(partial(rows.reset, incarnation=sandbox.incarnation, schema=self.schema))
         except rows.SandboxGone:
             raise UnknownSandbox(name) from None
         sandbox.forget_runtime_state()
@@ -253,7 +261,9 @@ class Sandboxes:
         sandbox.journal.clear()  # its bytes go back to the budget all journals share
         keep = frozenset({self.scenario.id})
         try:
-            await self.store.run_in_thread(partial(rows.delete, incarnation=sandbox.incarnation, keep=keep))
+            await self.store.run_in_thread(
+                partial(rows.delete, incarnation=sandbox.incarnation, keep=keep, schema=self.schema)
+            )
         except Exception:
             # Rolled back: the sandbox is still there (and its row kept any create of the same name out meanwhile).
             self._add(sandbox)
@@ -293,13 +303,13 @@ class Sandboxes:
 
 
 def _prepare(
-    scenario: LoadedScenario, reset_on_scenario_change: bool, conn: sqlite3.Connection
+    scenario: LoadedScenario, schema: Schema, reset_on_scenario_change: bool, conn: sqlite3.Connection
 ) -> tuple[str, str] | None:
     """Make sure the default sandbox exists. When it was built on another scenario than the server's, it keeps
     that scenario and its changes, unless ``reset_on_scenario_change`` rebuilds it on the server's; either way
     this returns the other scenario's (id, name), for the log."""
     rows.migrate(conn)
-    rows.ensure_scenario(conn, scenario)
+    rows.ensure_scenario(conn, scenario, schema)
     existing = rows.find(conn, DEFAULT)
     if existing is None:
         rows.create(conn, DEFAULT, scenario.id)
@@ -308,9 +318,9 @@ def _prepare(
     if existing.scenario != scenario.id:
         other = (existing.scenario, rows.scenario_name(conn, existing.scenario))
         if reset_on_scenario_change:
-            rows.rebase(conn, existing.incarnation, scenario.id)
+            rows.rebase(conn, existing.incarnation, scenario.id, schema)
     # Scenarios left behind by earlier restarts on other scenarios, which no sandbox uses any more.
-    rows.drop_unused_scenarios(conn, frozenset({scenario.id}))
+    rows.drop_unused_scenarios(conn, frozenset({scenario.id}), schema)
     return other
 
 

@@ -38,8 +38,7 @@ from simulator.sandboxes import (
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from simulator.store.sandboxes import SandboxGone, guarded
-from simulator.vendors import VENDORS
-from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.base import settings_of, store_of, vendors_of
 from simulator.webhooks import refused
 
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
@@ -53,7 +52,7 @@ def _root(request: Request, sandbox: Sandbox) -> str:
 def _describe(request: Request, sandbox: Sandbox) -> dict[str, Any]:
     root = _root(request, sandbox)
     apis = []
-    for vendor in VENDORS:
+    for vendor in vendors_of(request):
         for account in vendor.accounts(sandbox.scenario):
             base_url = root + account.base_path
             apis.append(
@@ -93,7 +92,7 @@ async def health(request: Request) -> Response:
             "instance": peers.instance_name(settings_of(request)),
             "scenario": {"id": sandboxes.scenario.id, "name": sandboxes.scenario.spec.name},
             "sandboxes": len(sandboxes.all()),
-            "vendors": [v.name for v in VENDORS],
+            "vendors": [v.name for v in vendors_of(request)],
         }
     )
 
@@ -109,9 +108,9 @@ async def reset(request: Request) -> Response:
 async def state(request: Request) -> Response:
     sandbox = sandbox_param(request)
     wanted = request.query_params.get("vendor")
-    vendors = [v for v in VENDORS if wanted in (None, v.name)]
+    vendors = [v for v in vendors_of(request) if wanted in (None, v.name)]
     if not vendors:
-        raise BadRequest(f"unknown vendor {wanted!r}; expected one of {', '.join(v.name for v in VENDORS)}")
+        raise BadRequest(f"unknown vendor {wanted!r}; expected one of {', '.join(v.name for v in vendors_of(request))}")
     limit = _limit(request, 1000)
 
     def work(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -265,7 +264,7 @@ def _posted(request: Request, scenario: LoadedScenario) -> LoadedScenario:
     settings = settings_of(request)
     if not settings.exposed:
         return scenario
-    urls = refused((url for v in VENDORS for url in v.outbound_urls(scenario)), settings.webhook_allow)
+    urls = refused((url for v in vendors_of(request) for url in v.outbound_urls(scenario)), settings.webhook_allow)
     if urls:
         raise BadRequest(
             f"this server is reachable off loopback, so a posted scenario's webhooks must match --webhook-allow "

@@ -13,6 +13,7 @@ from simulator.domain.errors import NotFound
 from simulator.scenarios import centra as spec
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
+from simulator.store.part import StorePart
 
 _ITEM_FIELDS = StockItem.__struct_fields__
 ITEMS = LayeredTable(
@@ -256,3 +257,6 @@ def _item(row: Sequence[Any]) -> StockItem:
 _SINCE = frozenset({"created", "modified", "stock_modified"})
 _ACTIVE = _ITEM_FIELDS.index("active")
 _BUNDLE = _ITEM_FIELDS.index("bundle")
+
+
+PART = StorePart(tables=TABLES, sandbox_tables=SANDBOX_TABLES, ddl=DDL, seed=seed)

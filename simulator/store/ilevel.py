@@ -16,6 +16,7 @@ from simulator.domain.ilevel import Catalog, ItemChange, ItemError, Levels, plan
 from simulator.scenarios import ilevel as spec
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
+from simulator.store.part import StorePart
 
 VARIANTS = LayeredTable(
     "il_variant",
@@ -162,3 +163,6 @@ def _variants(conn: sqlite3.Connection, world: World, tenant: str, column: str, 
         f"tenant = :tenant AND {column} {_IN.format(name='values')}",
         {"tenant": tenant, "values": _json.encode(sorted(values))},
     )
+
+
+PART = StorePart(tables=TABLES, sandbox_tables=SANDBOX_TABLES, ddl=DDL, seed=seed)

@@ -13,6 +13,7 @@ from typing import Any
 from simulator.scenarios.kaching import Account
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
+from simulator.store.part import StorePart
 
 # variant '' is the product's own count (a product without variants); Firebase keys are never empty.
 STOCK = LayeredTable("kc_stock", key=("account", "location", "product", "variant"), columns=("count",))
@@ -100,3 +101,6 @@ def _account_state(conn: sqlite3.Connection, world: World, account: Account, lim
         "records": STOCK.count(conn, world, "account = :account", {"account": account.id}),
         "pending_imports": pending,
     }
+
+
+PART = StorePart(tables=TABLES, sandbox_tables=SANDBOX_TABLES, ddl=DDL, seed=seed)

@@ -16,6 +16,7 @@ from simulator.numbers import whole_number
 from simulator.scenarios import merchantpro as spec
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
+from simulator.store.part import StorePart
 
 PRODUCTS = LayeredTable(
     "mp_product",
@@ -235,3 +236,6 @@ def _seed_generated(conn: sqlite3.Connection, scenario: str, shop: spec.Shop, ge
             conn.execute(sql, {**params, "from": start, "to": end})
             task.advance(end - start + 1)
     return gen.count
+
+
+PART = StorePart(tables=TABLES, sandbox_tables=SANDBOX_TABLES, ddl=DDL, seed=seed)

@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 import msgspec
 
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.store import centra, ilevel, kaching, merchantpro
 from simulator.store.connection import T, Work
-from simulator.store.layered import LayeredTable
+from simulator.store.part import Schema
 
 CORE_DDL = """
 CREATE TABLE IF NOT EXISTS scenarios (
@@ -30,14 +29,9 @@ CREATE TABLE IF NOT EXISTS sandboxes (
 );
 """
 
-# Every vendor's store module: its layered tables, its per-sandbox append-only tables, and how it seeds.
-VENDOR_STORES = (merchantpro, kaching, ilevel, centra)
-LAYERED: tuple[LayeredTable, ...] = tuple(t for v in VENDOR_STORES for t in v.TABLES)
-APPENDED: tuple[str, ...] = tuple(t for v in VENDOR_STORES for t in v.SANDBOX_TABLES)
 
-
-def ddl() -> str:
-    return "\n".join([CORE_DDL, *(t.ddl() for t in LAYERED), *(v.DDL for v in VENDOR_STORES)])
+def ddl(schema: Schema) -> str:
+    return "\n".join([CORE_DDL, schema.ddl()])
 
 
 class SandboxExists(Exception):
@@ -77,20 +71,20 @@ def migrate(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE sandboxes ADD COLUMN runtime BLOB")
 
 
-def ensure_scenario(conn: sqlite3.Connection, scenario: LoadedScenario) -> int | None:
+def ensure_scenario(conn: sqlite3.Connection, scenario: LoadedScenario, schema: Schema) -> int | None:
     """Seed a scenario's base rows unless an identical scenario is already stored; returns the rows seeded."""
     if conn.execute("SELECT 1 FROM scenarios WHERE id = ?", (scenario.id,)).fetchone():
         return None
-    seeded = sum(int(v.seed(conn, scenario)) for v in VENDOR_STORES)
+    seeded = sum(int(part.seed(conn, scenario)) for part in schema.parts)
     conn.execute(
         "INSERT INTO scenarios (id, name, source, doc, seeded_at) VALUES (?, ?, ?, ?, ?)",
         (scenario.id, scenario.spec.name, scenario.source, scenario.to_json(), _now()),
     )
-    refresh_statistics(conn)
+    refresh_statistics(conn, schema)
     return seeded
 
 
-def refresh_statistics(conn: sqlite3.Connection) -> None:
+def refresh_statistics(conn: sqlite3.Connection, schema: Schema) -> None:
     """Give the query planner row statistics. Without them SQLite walks a layered table's primary-key range for a
     shop (every product) instead of the (shop, sku) index: a lookup by SKU took 25 ms at 100k products instead of
     0.02 ms. analysis_limit samples each index, so this costs about the same at 1k or 1M rows."""
@@ -102,7 +96,7 @@ def refresh_statistics(conn: sqlite3.Connection) -> None:
     have = {(r[0], r[1]) for r in conn.execute("SELECT tbl, idx FROM sqlite_stat1")}
     missing = [
         (table, index, _designed_stat(len(columns)))
-        for layered in LAYERED
+        for layered in schema.layered
         for table, index, columns in layered.indexes_by_name()
         if (table, index) not in have
     ]
@@ -166,31 +160,33 @@ def guarded(incarnation: str, work: Work[T]) -> Work[T]:
     return unit
 
 
-def reset(conn: sqlite3.Connection, incarnation: str) -> None:
+def reset(conn: sqlite3.Connection, incarnation: str, schema: Schema) -> None:
     """Back to the scenario: the sandbox's own rows go, and its saved clock and fault rules with them."""
     check_alive(conn, incarnation)
-    _wipe(conn, incarnation)
+    _wipe(conn, incarnation, schema)
     conn.execute("UPDATE sandboxes SET runtime = NULL WHERE incarnation = ?", (incarnation,))
 
 
-def rebase(conn: sqlite3.Connection, incarnation: str, scenario: str) -> None:
-    reset(conn, incarnation)
+def rebase(conn: sqlite3.Connection, incarnation: str, scenario: str, schema: Schema) -> None:
+    reset(conn, incarnation, schema)
     conn.execute("UPDATE sandboxes SET scenario = ? WHERE incarnation = ?", (scenario, incarnation))
 
 
-def delete(conn: sqlite3.Connection, incarnation: str, keep: frozenset[str]) -> bool:
+def delete(conn: sqlite3.Connection, incarnation: str, keep: frozenset[str], schema: Schema) -> bool:
     """Remove a sandbox and every row it owns (False if it is already gone); its scenario's base rows go too once
     no sandbox uses them (unless kept)."""
     row = conn.execute("SELECT scenario FROM sandboxes WHERE incarnation = ?", (incarnation,)).fetchone()
     if row is None:
         return False
-    _wipe(conn, incarnation)
+    _wipe(conn, incarnation, schema)
     conn.execute("DELETE FROM sandboxes WHERE incarnation = ?", (incarnation,))
-    drop_unused_scenarios(conn, keep, [row[0]])
+    drop_unused_scenarios(conn, keep, schema, [row[0]])
     return True
 
 
-def drop_unused_scenarios(conn: sqlite3.Connection, keep: frozenset[str], among: Iterable[str] | None = None) -> int:
+def drop_unused_scenarios(
+    conn: sqlite3.Connection, keep: frozenset[str], schema: Schema, among: Iterable[str] | None = None
+) -> int:
     """Drop the base rows of scenarios no sandbox is built on (of ``among``, or all), except those kept."""
     if among is None:
         among = [r[0] for r in conn.execute("SELECT id FROM scenarios")]
@@ -198,7 +194,7 @@ def drop_unused_scenarios(conn: sqlite3.Connection, keep: frozenset[str], among:
     for scenario in among:
         if scenario in keep or conn.execute("SELECT 1 FROM sandboxes WHERE scenario = ?", (scenario,)).fetchone():
             continue
-        for table in LAYERED:
+        for table in schema.layered:
             table.drop_scenario(conn, scenario)
         conn.execute("DELETE FROM scenarios WHERE id = ?", (scenario,))
         dropped += 1
@@ -210,8 +206,8 @@ def save_runtime(conn: sqlite3.Connection, states: list[tuple[str, bytes]]) -> N
     conn.executemany("UPDATE sandboxes SET runtime = ? WHERE incarnation = ?", [(s, i) for i, s in states])
 
 
-def _wipe(conn: sqlite3.Connection, incarnation: str) -> None:
-    for table in LAYERED:
+def _wipe(conn: sqlite3.Connection, incarnation: str, schema: Schema) -> None:
+    for table in schema.layered:
         table.reset(conn, incarnation)
-    for table_name in APPENDED:
+    for table_name in schema.appended:
         conn.execute(f"DELETE FROM {table_name} WHERE sandbox = ?", (incarnation,))

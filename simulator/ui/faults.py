@@ -16,7 +16,7 @@ from simulator.control.errors import BadRequest, ControlError
 from simulator.control.params import sandbox_param
 from simulator.ui import render, security
 from simulator.ui.calls import call, json_body
-from simulator.vendors import VENDORS
+from simulator.vendors.base import vendors_of
 
 KINDS = ("status", "rate_limit", "reset", "drop", "latency", "fail_items", "empty", "truncate", "malformed", "hang")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -162,8 +162,8 @@ async def _page(
         "templates": TEMPLATES,
         "kinds": KINDS,
         "methods": METHODS,
-        "vendors": [v.name for v in VENDORS],
-        "accounts": sorted({a.account for v in VENDORS for a in v.accounts(sandbox.scenario)}),
+        "vendors": [v.name for v in vendors_of(request)],
+        "accounts": sorted({a.account for v in vendors_of(request) for a in v.accounts(sandbox.scenario)}),
         "error": error,
         "values": values or {k: "" for k in FIELDS},
     }

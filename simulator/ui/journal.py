@@ -29,8 +29,7 @@ from simulator.sandboxes import Sandbox, UnknownSandbox
 from simulator.toolkit.journal import Entry, selects
 from simulator.ui import curl, render, security
 from simulator.ui.calls import call
-from simulator.ui.tables import vendor_named
-from simulator.vendors import VENDORS
+from simulator.vendors.base import vendor_named, vendors_of
 
 FILTERS = ("vendor", "account", "method", "status", "fault")
 SHOWN = 200
@@ -67,7 +66,7 @@ async def page(request: Request) -> Response:
         "total": total,
         "filters": filters,
         "error": error,
-        "accounts": sorted({a.account for v in VENDORS for a in v.accounts(sandbox.scenario)}),
+        "accounts": sorted({a.account for v in vendors_of(request) for a in v.accounts(sandbox.scenario)}),
         "stream": render.link(request, f"/sandboxes/{sandbox.name}/journal/stream", **filters, after=last),
         "shown": SHOWN,
     }
@@ -82,7 +81,7 @@ async def entry(request: Request) -> Response:
         raise NotFound(f"no journal entry {raw!r} in sandbox {sandbox.name!r} (the journal keeps the latest ones)")
     data = _builtins(found)
     root = (await call(control.apis, request, query={"sandbox": sandbox.name})).data["root_url"]
-    url = curl.entry_url(root, vendor_named(found.vendor), data)
+    url = curl.entry_url(root, vendor_named(request, found.vendor), data)
     context = {"title": f"Request #{found.id}", "entry": data, "url": url, "curl": curl.for_entry(url, data)}
     return render.page(request, "entry.html", context, sandbox=sandbox)
 

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from simulator import __version__
 from simulator.sandboxes import Sandbox, Sandboxes
 from simulator.ui import security
-from simulator.vendors import VENDORS
+from simulator.vendors.base import vendors_of
 
 PREFIX = "/_sim/ui"
 # The server's root path as the request arrived: Mount adds its own prefix to ``root_path`` further in.
@@ -69,7 +69,7 @@ def page(
             flash=flash,
             sandbox=sandbox,
             sandbox_names=[s.name for s in sandboxes.all()],
-            vendor_names=[v.name for v in VENDORS],
+            vendor_names=[v.name for v in vendors_of(request)],
             guarded=request.app.state.settings.control_token is not None,
             path=request.url.path,
             **context,

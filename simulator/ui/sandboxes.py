@@ -16,7 +16,7 @@ from simulator.store import browse
 from simulator.ui import render, security
 from simulator.ui.calls import call, json_body
 from simulator.ui.tables import all_tables
-from simulator.vendors.base import settings_of, store_of
+from simulator.vendors.base import settings_of, store_of, vendors_of
 
 SOURCES = ("loaded", "example", "yaml")
 
@@ -99,7 +99,7 @@ async def _page(
     request: Request, status: int = 200, error: ControlError | None = None, values: dict[str, str] | None = None
 ) -> Response:
     sandboxes = sandboxes_of(request).all()
-    tables = all_tables()
+    tables = all_tables(vendors_of(request))
 
     def work(conn: sqlite3.Connection) -> dict[str, int]:
         return {s.name: browse.count_changes(conn, tables, s.incarnation) for s in sandboxes}

@@ -16,9 +16,8 @@ from simulator.control.params import sandbox_param
 from simulator.store import browse
 from simulator.store.layered import LayeredTable, World
 from simulator.ui import render
-from simulator.ui.tables import tables_of, vendor_named
-from simulator.vendors import VENDORS
-from simulator.vendors.base import store_of
+from simulator.ui.tables import tables_of
+from simulator.vendors.base import store_of, vendor_named, vendors_of
 
 PAGE_SIZE = 50
 MAX_TERM = 200
@@ -28,7 +27,7 @@ Key = tuple[int | float | str | None, ...]
 async def stock(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     q = request.query_params
-    vendor = vendor_named(q.get("vendor")) or VENDORS[0]
+    vendor = vendor_named(request, q.get("vendor")) or vendors_of(request)[0]
     accounts = list(dict.fromkeys(a.account for a in vendor.accounts(sandbox.scenario)))
     account = q.get("account") if q.get("account") in accounts else (accounts[0] if accounts else None)
     tables = tables_of(vendor)

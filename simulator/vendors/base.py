@@ -25,6 +25,7 @@ from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.connection import Store, T, Work
 from simulator.store.layered import World
+from simulator.store.part import StorePart
 from simulator.store.sandboxes import SandboxGone, guarded
 
 
@@ -59,6 +60,8 @@ class Vendor:
     background: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None
     # URLs a scenario makes the server send requests to (webhooks): a posted scenario's must pass --webhook-allow.
     outbound_urls: Callable[[LoadedScenario], list[str]] = lambda scenario: []
+    # Its tables and how a scenario seeds them.
+    store: StorePart = StorePart()
 
 
 # Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.
@@ -124,6 +127,16 @@ def sandbox_of(request: Request) -> Sandbox:
         sandboxes: Sandboxes = request.app.state.sandboxes
         resolved = request.scope[SANDBOX] = sandboxes.get(request.path_params.get("sandbox", DEFAULT))
     return resolved
+
+
+def vendors_of(request: Request) -> tuple[Vendor, ...]:
+    """The app's registered vendors (create_app's ``vendors``)."""
+    vendors: tuple[Vendor, ...] = request.app.state.vendors
+    return vendors
+
+
+def vendor_named(request: Request, name: str | None) -> Vendor | None:
+    return next((v for v in vendors_of(request) if v.name == name), None)
 
 
 def store_of(request: Request) -> Store:

@@ -11,6 +11,7 @@ from simulator.scenarios.merchantpro import printf_pattern
 from simulator.store.layered import World
 from simulator.store.merchantpro import PRODUCTS
 from simulator.store.sandboxes import ddl, ensure_scenario
+from simulator.vendors import SCHEMA
 
 SCENARIO = """
 merchantpro:
@@ -33,8 +34,8 @@ merchantpro:
 def seeded(seed: int) -> tuple[sqlite3.Connection, World]:
     scenario = load_text(SCENARIO.format(seed=seed), "gen.yaml")
     conn = sqlite3.connect(":memory:")
-    conn.executescript(ddl())
-    assert ensure_scenario(conn, scenario) == 2050
+    conn.executescript(ddl(SCHEMA))
+    assert ensure_scenario(conn, scenario, SCHEMA) == 2050
     return conn, World("default", scenario.id)
 
 

@@ -15,6 +15,7 @@ from simulator.store import merchantpro
 from simulator.store.layered import World
 from simulator.store.merchantpro import PRODUCTS
 from simulator.store.sandboxes import ddl, ensure_scenario
+from simulator.vendors import SCHEMA
 from tests.support import app_for, in_process
 
 pytestmark = pytest.mark.anyio
@@ -39,8 +40,8 @@ merchantpro:
 def catalog(count: int) -> list[tuple[object, ...]]:
     scenario = load_text(SCENARIO.format(count=count), "gen.yaml")
     conn = sqlite3.connect(":memory:")
-    conn.executescript(ddl())
-    ensure_scenario(conn, scenario)
+    conn.executescript(ddl(SCHEMA))
+    ensure_scenario(conn, scenario, SCHEMA)
     return PRODUCTS.select(conn, World("default", scenario.id), tail="ORDER BY shop, id")
 
 

@@ -15,7 +15,8 @@ import pytest
 
 from simulator.scenarios.loader import load_text
 from simulator.store.layered import LayeredTable
-from simulator.store.sandboxes import LAYERED, ddl, ensure_scenario
+from simulator.store.sandboxes import ddl, ensure_scenario
+from simulator.vendors import SCHEMA
 
 SCENARIO = """
 merchantpro:
@@ -35,7 +36,7 @@ ilevel:
 
 
 def _lookups() -> Iterator[tuple[LayeredTable, tuple[str, ...]]]:
-    for table in LAYERED:
+    for table in SCHEMA.layered:
         yield table, table.key
         for index in table.indexes:
             yield table, index
@@ -44,12 +45,12 @@ def _lookups() -> Iterator[tuple[LayeredTable, tuple[str, ...]]]:
 @pytest.fixture(scope="module")
 def conn() -> Iterator[sqlite3.Connection]:
     db = sqlite3.connect(":memory:", isolation_level=None)
-    db.executescript(ddl())
+    db.executescript(ddl(SCHEMA))
     try:
         loaded = load_text(SCENARIO, "plans.yaml")
     except Exception as exc:  # the scenario must load: a plan checked on empty tables proves nothing
         raise AssertionError(f"the plan scenario does not load: {exc}") from exc
-    ensure_scenario(db, loaded)
+    ensure_scenario(db, loaded, SCHEMA)
     yield db
     db.close()
 

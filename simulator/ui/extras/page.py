@@ -9,12 +9,12 @@ from simulator.control.errors import ControlError, NotFound
 from simulator.control.params import sandbox_param
 from simulator.ui import render, security
 from simulator.ui.extras import panel_for
-from simulator.vendors import VENDORS
+from simulator.vendors.base import vendors_of
 
 
 async def page(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
-    panels = [p for p in (panel_for(v) for v in VENDORS) if p is not None]
+    panels = [p for p in (panel_for(v) for v in vendors_of(request)) if p is not None]
     wanted = request.query_params.get("vendor")
     chosen = next((p for p in panels if p.vendor == wanted), panels[0] if panels else None)
     if wanted is not None and (chosen is None or chosen.vendor != wanted):
@@ -28,7 +28,9 @@ async def act(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     form = await security.checked_form(request, 64 * 1024)
     vendor = request.path_params["vendor"]
-    chosen = next((p for p in (panel_for(v) for v in VENDORS) if p is not None and p.vendor == vendor), None)
+    chosen = next(
+        (p for p in (panel_for(v) for v in vendors_of(request)) if p is not None and p.vendor == vendor), None
+    )
     action = chosen.actions.get(request.path_params["action"]) if chosen is not None else None
     if chosen is None or action is None:
         raise NotFound(f"no action {request.path_params['action']!r} for vendor {vendor!r}")

@@ -29,6 +29,7 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=items.state,
+    store=items.PART,
     error_response=errors.CentraError.answer,
     control_routes=control_routes(),
 )

@@ -30,6 +30,7 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=stock.state,
+    store=stock.PART,
     error_response=errors.IlevelError.answer,
     control_routes=control_routes(),
 )

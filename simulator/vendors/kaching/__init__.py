@@ -42,6 +42,7 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=stock.state,
+    store=stock.PART,
     error_response=errors.KachingError.answer,
     account_query="account",
     control_routes=control_routes(),

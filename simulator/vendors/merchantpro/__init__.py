@@ -28,5 +28,6 @@ VENDOR = Vendor(
     routes=routes(),
     accounts=accounts,
     state=products.state,
+    store=products.PART,
     error_response=errors.MerchantProError.answer,
 )
