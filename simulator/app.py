@@ -34,12 +34,12 @@ from simulator.toolkit import sockets
 from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.ui.mount import Dashboard
 from simulator.vendors import VENDORS
-from simulator.vendors.base import Vendor, vendors_of
+from simulator.vendors.base import Vendor, carriers, vendors_of
 
 
-def load_scenario(path: str | None) -> LoadedScenario:
+def load_scenario(path: str | None, vendors: Sequence[Vendor] = VENDORS) -> LoadedScenario:
     """The scenario a server starts on: a file, a shipped scenario's name, or (None) the shipped default."""
-    return load_file(examples.resolve(path))
+    return load_file(examples.resolve(path), parts=tuple(v.section for v in vendors))
 
 
 def create_app(
@@ -49,7 +49,7 @@ def create_app(
     settings = settings or Settings()
     registry = VENDORS if vendors is None else tuple(vendors)
     schema = Schema.of([v.store for v in registry])
-    loaded = scenario or load_scenario(settings.scenario)
+    loaded = scenario or load_scenario(settings.scenario, registry)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -91,7 +91,7 @@ def create_app(
         # First: the dashboard checks the control token itself (login form, session cookie), see ui/security.py.
         Middleware(Dashboard, token=settings.control_token),
         Middleware(ControlToken, token=settings.control_token),
-        Middleware(Toolkit, vendors={v.name: v for v in registry}),
+        Middleware(Toolkit, vendors={v.name: v for v in registry}, carriers=carriers(registry)),
     ]
     app = SimulatorApp(routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.settings = settings

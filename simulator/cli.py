@@ -232,6 +232,7 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     from simulator.logs import log_config
     from simulator.scenarios.loader import ScenarioError
     from simulator.server import ServerConfig
+    from simulator.vendors.base import carriers
 
     try:
         scenario = load_scenario(settings.scenario)
@@ -247,7 +248,8 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
             settings = replace(settings, control_token=secrets.token_urlsafe(24))
         app = create_app(settings, scenario)
         print(banner(settings, scenario, generated), flush=True)
-        config = ServerConfig(app, settings, log_level=settings.log_level, log_config=log_config(settings.log_level))
+        logs = log_config(settings.log_level, carriers(app.state.vendors))
+        config = ServerConfig(app, settings, log_level=settings.log_level, log_config=logs)
         server = uvicorn.Server(config)
         # SystemExit is uvicorn's way of saying the application did not start; that is told below.
         with reporting.reporting(progress or _progress(settings.log_level)), suppress(SystemExit):

@@ -164,7 +164,7 @@ class Sandboxes:
         scenarios = {scenario.id: scenario}
         for sid, source, doc in stored:
             if sid not in scenarios:
-                scenarios[sid] = LoadedScenario.from_json(doc, source)
+                scenarios[sid] = LoadedScenario.from_json(doc, source, scenario.spec.parts)
         for row in await store.run(rows.list_sandboxes):
             manager._add(manager._sandbox(row, scenarios[row.scenario]))
         if other is not None:

@@ -38,7 +38,7 @@ from simulator.sandboxes import (
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from simulator.store.sandboxes import SandboxGone, guarded
-from simulator.vendors.base import settings_of, store_of, vendors_of
+from simulator.vendors.base import parts_of, settings_of, store_of, vendors_of
 from simulator.webhooks import refused
 
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
@@ -225,7 +225,10 @@ async def _creation_request(request: Request, name: str | None = None) -> tuple[
     name = name or request.query_params.get("name")
     if kind in YAML_TYPES:
         return name, _posted(
-            request, await _scenario(lambda: load_text(body.decode("utf-8", "replace"), "request body"))
+            request,
+            await _scenario(
+                lambda: load_text(body.decode("utf-8", "replace"), "request body", parts=parts_of(request))
+            ),
         )
     if body.strip() == b"":
         return name, None
@@ -250,12 +253,14 @@ async def _creation_request(request: Request, name: str | None = None) -> tuple[
         if raw is not None:
             raise BadRequest('give "scenario" or "scenario_file", not both')
         path = allowed_scenario_file(settings_of(request).scenario_dir, data["scenario_file"])
-        return name, await _scenario(lambda: load_file(path))
+        return name, await _scenario(lambda: load_file(path, parts=parts_of(request)))
     if raw is None:
         return name, None
     if isinstance(raw, str):
-        return name, _posted(request, await _scenario(lambda: load_text(raw, "request body: scenario")))
-    return name, _posted(request, await _scenario(lambda: load_data(raw, "request body: scenario")))
+        return name, _posted(
+            request, await _scenario(lambda: load_text(raw, "request body: scenario", parts=parts_of(request)))
+        )
+    return name, _posted(request, await _scenario(lambda: load_data(raw, "request body: scenario", parts_of(request))))
 
 
 def _posted(request: Request, scenario: LoadedScenario) -> LoadedScenario:

@@ -7,7 +7,7 @@ refused, and so is a field the Struct does not have, so a renamed field fails th
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -15,12 +15,13 @@ import yaml
 
 from simulator import __version__
 from simulator.control.guard import OPEN
-from simulator.openapi.catalog import Document
+from simulator.documents import Document
 from simulator.sandboxes import DEFAULT
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
 from simulator.vendors import VENDORS
+from simulator.vendors.base import Vendor
 
 LOCAL = "http://127.0.0.1:8080"  # where `stocksim serve` listens by default
 REF = "#/components/schemas/{name}"
@@ -62,9 +63,9 @@ def build(document: Document, servers: list[dict[str, Any]] | None = None) -> di
     return {**head, "servers": servers, **part}
 
 
-def accounts_of(document: Document, scenario: LoadedScenario) -> list[str]:
+def accounts_of(document: Document, scenario: LoadedScenario, vendors: Iterable[Vendor] = VENDORS) -> list[str]:
     """The scenario's accounts of the document's vendor, as they appear in URLs."""
-    found = [a.account for v in VENDORS if v.name == document.vendor for a in v.accounts(scenario)]
+    found = [a.account for v in vendors if v.name == document.vendor for a in v.accounts(scenario)]
     return list(dict.fromkeys(found))
 
 

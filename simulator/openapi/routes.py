@@ -22,37 +22,43 @@ from simulator.control.errors import NotFound
 from simulator.control.params import sandbox_param
 from simulator.http import json_response, root_url
 from simulator.openapi.build import accounts_of, build, render_yaml, servers_for
-from simulator.openapi.catalog import DOCUMENTS, Document
+from simulator.openapi.catalog import Document, documents
 from simulator.sandboxes import Sandbox
+from simulator.vendors.base import vendors_of
 
 YAML = "application/yaml"
 
 
 @functools.cache
-def _built(name: str) -> dict[str, Any]:
+def _built(document: Document) -> dict[str, Any]:
     """The document with empty servers; shared, so never changed."""
-    return build(DOCUMENTS[name], servers=[])
+    return build(document, servers=[])
 
 
 @functools.cache
-def _yaml_around_servers(name: str) -> tuple[str, str]:
+def _yaml_around_servers(document: Document) -> tuple[str, str]:
     """The YAML text before ``servers`` (openapi, info) and after it: dumping is slow, ``servers`` is small."""
-    document = _built(name)
-    head = {key: document[key] for key in ("openapi", "info")}
-    tail = {key: value for key, value in document.items() if key not in head and key != "servers"}
+    built = _built(document)
+    head = {key: built[key] for key in ("openapi", "info")}
+    tail = {key: value for key, value in built.items() if key not in head and key != "servers"}
     return render_yaml(head), render_yaml(tail)
 
 
 def _named(request: Request) -> tuple[Document, Sandbox]:
     sandbox = sandbox_param(request)
     name = request.path_params["name"]
-    if name not in DOCUMENTS:
+    found = _documents(request).get(name)
+    if found is None:
         raise NotFound(f"no OpenAPI document named {name!r}; GET /_sim/openapi lists them")
-    return DOCUMENTS[name], sandbox
+    return found, sandbox
+
+
+def _documents(request: Request) -> dict[str, Document]:
+    return documents(vendors_of(request))
 
 
 def _servers(request: Request, document: Document, sandbox: Sandbox) -> list[dict[str, Any]]:
-    accounts = accounts_of(document, sandbox.scenario)
+    accounts = accounts_of(document, sandbox.scenario, vendors_of(request))
     return servers_for(document, _base(request), accounts, sandbox.name)
 
 
@@ -65,8 +71,8 @@ async def index(request: Request) -> Response:
     query = "?" + urlencode({"sandbox": sandbox.name}) if request.query_params.get("sandbox") else ""
     links = f"{_base(request)}/_sim/openapi"
     documents = {}
-    for name in DOCUMENTS:
-        built = await run_in_threadpool(_built, name)
+    for name, document in _documents(request).items():
+        built = await run_in_threadpool(_built, document)
         documents[name] = {
             "title": built["info"]["title"],
             "json": f"{links}/{name}.json{query}",
@@ -77,13 +83,13 @@ async def index(request: Request) -> Response:
 
 async def as_json(request: Request) -> Response:
     document, sandbox = _named(request)
-    built = await run_in_threadpool(_built, document.name)
+    built = await run_in_threadpool(_built, document)
     return json_response({**built, "servers": _servers(request, document, sandbox)})
 
 
 async def as_yaml(request: Request) -> Response:
     document, sandbox = _named(request)
-    head, tail = await run_in_threadpool(_yaml_around_servers, document.name)
+    head, tail = await run_in_threadpool(_yaml_around_servers, document)
     return Response(head + render_yaml({"servers": _servers(request, document, sandbox)}) + tail, media_type=YAML)
 
 

@@ -13,6 +13,8 @@ import msgspec
 from simulator.domain.centra import TIME_FORMAT, cost_price, sku_key
 from simulator.domain.currencies import ISO_4217
 from simulator.domain.errors import InvalidChange
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem, unique_values
 from simulator.scenarios.types import PositiveId, Quantity, Secret, Slug
 
@@ -127,3 +129,21 @@ def _check_time(value: str | None, at: str) -> list[Problem]:
     except ValueError:
         return [Problem(at, f"expected 'YYYY-mm-dd HH:MM:SS', got {value!r}")]
     return []
+
+
+PART = ScenarioPart(
+    vendor="centra",
+    key="centra",
+    type=Section,
+    check=check,
+    accounts=lambda section: {plugin.name for plugin in section.plugins},
+)
+
+
+def section(scenario: LoadedScenario) -> Section:
+    return PART.of(scenario.spec)
+
+
+def plugins(scenario: LoadedScenario) -> dict[str, Plugin]:
+    """The Order API plugins by the name in their URL."""
+    return scenario.index("centra.plugins", lambda spec: {p.name: p for p in PART.of(spec).plugins})

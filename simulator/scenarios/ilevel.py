@@ -9,6 +9,8 @@ import msgspec
 
 from simulator.scenarios import codes
 from simulator.scenarios.limits import MAX_GENERATED_ILEVEL
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem, unique_values
 from simulator.scenarios.types import NonEmpty, Quantity, Secret, Seed, Slug
 
@@ -232,3 +234,24 @@ def _check_generate(tenant: Tenant, here: str) -> list[Problem]:
         listed = [getattr(variant, field) for variant in tenant.variants]
         problems += codes.collisions(getattr(gen, field), gen.count, field, listed, at, f"{here}.variants", "variant")
     return problems
+
+
+PART = ScenarioPart(
+    vendor="ilevel",
+    key="ilevel",
+    type=Section,
+    check=check,
+    accounts=lambda section: {tenant.name for tenant in section.tenants},
+    generated=lambda section, at: [
+        (f"{at}.tenants[{i}].generate.count", t.generate) for i, t in enumerate(section.tenants)
+    ],
+)
+
+
+def section(scenario: LoadedScenario) -> Section:
+    return PART.of(scenario.spec)
+
+
+def tenants(scenario: LoadedScenario) -> dict[str, Tenant]:
+    """The tenants by the name in their URL."""
+    return scenario.index("ilevel.tenants", lambda spec: {t.name: t for t in PART.of(spec).tenants})

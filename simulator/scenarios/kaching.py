@@ -8,6 +8,8 @@ import msgspec
 
 from simulator.domain.kaching import key_problem
 from simulator.domain.stock import MAX_QUANTITY
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem, unique_values
 from simulator.scenarios.types import AttemptCount, NonEmpty, Secret
 
@@ -141,3 +143,29 @@ def _check_stock(entry: Stock, at: str, locations: dict[str, int], catalog: dict
 def _key(value: str, at: str) -> list[Problem]:
     problem = key_problem(value)
     return [Problem(at, problem)] if problem else []
+
+
+PART = ScenarioPart(
+    vendor="ka-ching",
+    key="ka_ching",
+    type=Section,
+    check=check,
+    accounts=lambda section: {account.id for account in section.accounts},
+)
+
+
+def section(scenario: LoadedScenario) -> Section:
+    return PART.of(scenario.spec)
+
+
+def accounts(scenario: LoadedScenario) -> dict[str, Account]:
+    """The accounts by id (the `account` query parameter)."""
+    return scenario.index("ka-ching.accounts", lambda spec: {a.id: a for a in PART.of(spec).accounts})
+
+
+def catalogs(scenario: LoadedScenario) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Per account, product id -> its variants: the import queue looks one up per value."""
+    return scenario.index(
+        "ka-ching.catalogs",
+        lambda spec: {a.id: {p.id: tuple(p.variants) for p in a.products} for a in PART.of(spec).accounts},
+    )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import msgspec
 
-from simulator.scenarios import centra, ilevel, kaching, merchantpro
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.model import Parts, Scenario, ordered, scenario_type
 
 # Bump when the meaning of stored base rows changes, so old --db files re-seed instead of misreading rows.
 STORE_FORMAT = "2"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -20,37 +22,25 @@ class LoadedScenario:
     id: str
     source: str
     spec: Scenario
+    _indexes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, spec: Scenario, source: str) -> LoadedScenario:
-        digest = hashlib.sha256(STORE_FORMAT.encode() + msgspec.json.encode(spec)).hexdigest()[:20]
+        digest = hashlib.sha256(STORE_FORMAT.encode() + msgspec.json.encode(ordered(spec))).hexdigest()[:20]
         return cls(id=digest, source=source, spec=spec)
 
-    # Each vendor's accounts by the name in their URL, built on first use.
-    @cached_property
-    def shops(self) -> dict[str, merchantpro.Shop]:
-        return {s.name: s for s in self.spec.merchantpro.shops}
-
-    @cached_property
-    def ilevel_tenants(self) -> dict[str, ilevel.Tenant]:
-        return {t.name: t for t in self.spec.ilevel.tenants}
-
-    @cached_property
-    def centra_plugins(self) -> dict[str, centra.Plugin]:
-        return {p.name: p for p in self.spec.centra.plugins}
-
-    @cached_property
-    def kaching_accounts(self) -> dict[str, kaching.Account]:
-        return {a.id: a for a in self.spec.ka_ching.accounts}
-
-    @cached_property
-    def kaching_catalogs(self) -> dict[str, dict[str, tuple[str, ...]]]:
-        """Per Ka-ching account, product id -> its variants: the import queue looks one up per value."""
-        return {a.id: {p.id: tuple(p.variants) for p in a.products} for a in self.spec.ka_ching.accounts}
+    def index(self, name: str, build: Callable[[Scenario], T]) -> T:
+        """A lookup built from the scenario on first use (a vendor's accounts by the name in their URL), kept with
+        it: the scenario never changes, and requests look accounts up on every call."""
+        try:
+            found: T = self._indexes[name]
+        except KeyError:
+            found = self._indexes[name] = build(self.spec)
+        return found
 
     def to_json(self) -> bytes:
-        return msgspec.json.encode(self.spec)
+        return msgspec.json.encode(ordered(self.spec))
 
     @classmethod
-    def from_json(cls, raw: bytes, source: str) -> LoadedScenario:
-        return cls.build(msgspec.json.decode(raw, type=Scenario), source)
+    def from_json(cls, raw: bytes, source: str, parts: Parts) -> LoadedScenario:
+        return cls.build(msgspec.json.decode(raw, type=scenario_type(parts)), source)

@@ -20,7 +20,7 @@ from simulator.scenarios import document, shape
 from simulator.scenarios.document import Document
 from simulator.scenarios.limits import DEFAULT_LIMITS, MAX_PROBLEMS, Limits
 from simulator.scenarios.loaded import LoadedScenario
-from simulator.scenarios.model import Scenario, check
+from simulator.scenarios.model import Parts, Scenario, check, scenario_type
 from simulator.scenarios.problems import LocatedProblem, Problem, ScenarioError
 from simulator.scenarios.salvage import Salvage
 from simulator.scenarios.shape import split_error
@@ -30,7 +30,15 @@ __all__ = ["LocatedProblem", "ScenarioError", "load_data", "load_file", "load_te
 _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 
-def load_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
+def registered() -> Parts:
+    """The registered vendors' sections: what a scenario read outside an app (the CLI's check, a test) may hold.
+    Imported when called, as the registry (simulator.vendors) stands above the scenarios it reads."""
+    from simulator.vendors import VENDORS
+
+    return tuple(v.section for v in VENDORS)
+
+
+def load_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, parts: Parts | None = None) -> LoadedScenario:
     source = str(path)
     try:
         with open(path, "rb") as file:
@@ -41,27 +49,28 @@ def load_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedScenar
         text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, [LocatedProblem("$", f"cannot read the file: {exc}")]) from exc
-    return load_text(text, source, limits)
+    return load_text(text, source, limits, parts)
 
 
-def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS) -> LoadedScenario:
+def load_text(text: str, source: str, limits: Limits = DEFAULT_LIMITS, parts: Parts | None = None) -> LoadedScenario:
     doc = document.read(text, source, limits)
-    return _load(doc, source)
+    return _load(doc, source, parts)
 
 
-def load_data(data: Any, source: str) -> LoadedScenario:
+def load_data(data: Any, source: str, parts: Parts | None = None) -> LoadedScenario:
     """A scenario already decoded (from JSON): the same checks, without lines and columns."""
-    return _load(Document(data), source)
+    return _load(Document(data), source, parts)
 
 
-def _load(doc: Document, source: str) -> LoadedScenario:
+def _load(doc: Document, source: str, parts: Parts | None) -> LoadedScenario:
+    kind = scenario_type(registered() if parts is None else parts)
     data = {} if doc.data is None else doc.data
     try:
-        spec = msgspec.convert(data, Scenario)
+        spec = msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
-        found = shape.problems(data, Scenario, limit=MAX_PROBLEMS + 1)
+        found = shape.problems(data, kind, limit=MAX_PROBLEMS + 1)
         # The walk accepts what msgspec accepts; should they ever differ, msgspec's own problem is still reported.
-        problems = (found or [Problem(*split_error(str(exc)))]) + _salvaged(data, found)
+        problems = (found or [Problem(*split_error(str(exc)))]) + _salvaged(data, found, kind)
     else:
         problems = check(spec)
     if problems or doc.problems:
@@ -69,14 +78,14 @@ def _load(doc: Document, source: str) -> LoadedScenario:
     return LoadedScenario.build(spec, source)
 
 
-def _salvaged(data: Any, problems: list[Problem]) -> list[Problem]:
+def _salvaged(data: Any, problems: list[Problem], kind: type[Scenario]) -> list[Problem]:
     """The cross-field problems of what is well formed in ``data``, with their paths in ``data``'s terms."""
     salvage = Salvage(problems)
-    kept = salvage.data(data, Scenario)
+    kept = salvage.data(data, kind)
     if kept is None:
         return []
     try:
-        spec = msgspec.convert(kept, Scenario)
+        spec = msgspec.convert(kept, kind)
     except msgspec.ValidationError:
         return []
     return [

@@ -7,6 +7,8 @@ from typing import ClassVar, Literal
 import msgspec
 
 from simulator.scenarios import codes
+from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem, unique_values
 from simulator.scenarios.types import (
     MAX_ID,
@@ -172,3 +174,24 @@ def _check_generate(shop: Shop, here: str) -> list[Problem]:
         listed = [getattr(product, field) for product in shop.products]
         problems += codes.collisions(getattr(gen, field), gen.count, field, listed, at, f"{here}.products", "product")
     return problems
+
+
+PART = ScenarioPart(
+    vendor="merchantpro",
+    key="merchantpro",
+    type=Section,
+    check=check,
+    accounts=lambda section: {shop.name for shop in section.shops},
+    generated=lambda section, at: [
+        (f"{at}.shops[{i}].generate.count", s.generate) for i, s in enumerate(section.shops)
+    ],
+)
+
+
+def section(scenario: LoadedScenario) -> Section:
+    return PART.of(scenario.spec)
+
+
+def shops(scenario: LoadedScenario) -> dict[str, Shop]:
+    """The shops by the name in their URL."""
+    return scenario.index("merchantpro.shops", lambda spec: {s.name: s for s in PART.of(spec).shops})

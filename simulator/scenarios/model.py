@@ -1,40 +1,60 @@
-"""The scenario document: one optional section per vendor."""
+"""The scenario document: a name, a description, one optional section per vendor, and the test toolkit's rules.
+
+The sections come from the vendors an app is given (``ScenarioPart``), so the document's type is built for them
+(``scenario_type``); ``Scenario`` is what every such type has in common."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from functools import cache
+from typing import Any, ClassVar, cast
 
 import msgspec
 
-from simulator.scenarios import centra, ilevel, kaching, merchantpro
 from simulator.scenarios.limits import MAX_GENERATED_TOTAL
+from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem
 from simulator.toolkit.rules import FaultRule, Match, RateLimit
+
+Parts = tuple[ScenarioPart[Any], ...]
 
 
 class Scenario(msgspec.Struct, forbid_unknown_fields=True):
     name: str = "unnamed"
     description: str = ""
-    merchantpro: merchantpro.Section = msgspec.field(default_factory=merchantpro.Section)
-    ka_ching: kaching.Section = msgspec.field(default_factory=kaching.Section)
-    ilevel: ilevel.Section = msgspec.field(default_factory=ilevel.Section)
-    centra: centra.Section = msgspec.field(default_factory=centra.Section)
     # The test toolkit: fault rules and rate limits that hold from the sandbox's start (and after each reset).
     faults: list[FaultRule] = []
     rate_limits: list[RateLimit] = []
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("faults", "rate_limits")
+    # The vendor sections this type has (set on each scenario_type).
+    parts: ClassVar[Parts] = ()
+
+
+_HEAD = ("name", "description")
+
+
+@cache
+def scenario_type(parts: Parts) -> type[Scenario]:
+    """The document type for these vendors: Scenario's fields and one section per part (keyed by ``part.key``)."""
+    parts = tuple(p for p in parts if p.key)  # a vendor without a section (NO_SECTION)
+    fields = [(p.key, p.type, msgspec.field(default_factory=p.type)) for p in parts]
+    kind = msgspec.defstruct("Scenario", fields, bases=(Scenario,), module=__name__, namespace={"parts": parts})
+    return cast(type[Scenario], kind)
+
+
+def ordered(spec: Scenario) -> dict[str, Any]:
+    """The document's fields in the order a reader writes them (name, description, the sections, the rules): the
+    order its JSON encoding, and so its id, has always had."""
+    names = [*_HEAD, *(p.key for p in spec.parts), *(f for f in Scenario.__struct_fields__ if f not in _HEAD)]
+    return {name: getattr(spec, name) for name in names}
 
 
 def check(scenario: Scenario, *, targets: bool = True) -> list[Problem]:
     """Rules across fields. ``targets``: whether rules naming accounts are checked (not when accounts are missing
     from ``scenario`` because their own problems left them out)."""
     return [
-        *merchantpro.check(scenario.merchantpro, "$.merchantpro"),
-        *kaching.check(scenario.ka_ching, "$.ka_ching"),
-        *ilevel.check(scenario.ilevel, "$.ilevel"),
-        *centra.check(scenario.centra, "$.centra"),
+        *(problem for p in scenario.parts for problem in p.check(p.of(scenario), f"$.{p.key}")),
         *check_generated(scenario),
         *(check_targets(scenario, [r.match for r in scenario.faults], "$.faults[{i}].match") if targets else []),
         *(check_targets(scenario, scenario.rate_limits, "$.rate_limits[{i}]") if targets else []),
@@ -43,10 +63,7 @@ def check(scenario: Scenario, *, targets: bool = True) -> list[Problem]:
 
 def check_generated(scenario: Scenario) -> list[Problem]:
     """All generate blocks together stay within MAX_GENERATED_TOTAL; the block that passes it is named."""
-    blocks = [
-        *((f"$.merchantpro.shops[{i}].generate.count", s.generate) for i, s in enumerate(scenario.merchantpro.shops)),
-        *((f"$.ilevel.tenants[{i}].generate.count", t.generate) for i, t in enumerate(scenario.ilevel.tenants)),
-    ]
+    blocks = [block for p in scenario.parts for block in p.generated(p.of(scenario), f"$.{p.key}")]
     total = 0
     for path, gen in blocks:
         if gen is None:
@@ -60,12 +77,7 @@ def check_generated(scenario: Scenario) -> list[Problem]:
 
 def accounts_by_vendor(scenario: Scenario) -> dict[str, set[str]]:
     """Every vendor's account names, as they appear in URLs (and in fault rules and rate limits)."""
-    return {
-        "merchantpro": {s.name for s in scenario.merchantpro.shops},
-        "ka-ching": {a.id for a in scenario.ka_ching.accounts},
-        "ilevel": {t.name for t in scenario.ilevel.tenants},
-        "centra": {p.name for p in scenario.centra.plugins},
-    }
+    return {p.vendor: p.accounts(p.of(scenario)) for p in scenario.parts}
 
 
 def check_targets(scenario: Scenario, targets: Sequence[Match | RateLimit], at: str) -> list[Problem]:

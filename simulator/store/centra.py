@@ -40,7 +40,7 @@ class Page(msgspec.Struct, frozen=True):
 
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     count = 0
-    for plugin in scenario.spec.centra.plugins:
+    for plugin in spec.section(scenario).plugins:
         rows = [_row(_seeded(plugin.name, item)) for item in plugin.items]
         ITEMS.seed(conn, scenario.id, rows)
         count += len(rows)
@@ -149,7 +149,7 @@ def notifications(conn: sqlite3.Connection, sandbox: str, plugin: str | None) ->
 def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
     """Per plugin, the first ``limit`` items by stockItemId with stock, cost price and timestamps."""
     plugins: dict[str, Any] = {}
-    for plugin in scenario.spec.centra.plugins:
+    for plugin in spec.section(scenario).plugins:
         page = get_stock(conn, world, plugin.name, StockFilter(), limit, 1)
         plugins[plugin.name] = {
             "items": [_state_item(item) for item in page.items],

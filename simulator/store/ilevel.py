@@ -38,7 +38,7 @@ _IN = "IN (SELECT value FROM json_each(:{name}))"
 
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     count = 0
-    for tenant in scenario.spec.ilevel.tenants:
+    for tenant in spec.section(scenario).tenants:
         variants = [(tenant.name, v.variant_id, v.barcode, v.code, v.name) for v in spec.all_variants(tenant)]
         VARIANTS.seed(conn, scenario.id, variants)
         stock = [(tenant.name, s.warehouse, s.variant, s.in_stock, s.demand, s.supply) for s in tenant.stock]
@@ -123,7 +123,7 @@ def list_fails(conn: sqlite3.Connection, world: World, tenant: str) -> list[tupl
 def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
     """Per tenant and warehouse, the first ``limit`` stock records by variant id; and the forced failures."""
     tenants: dict[str, Any] = {}
-    for tenant in scenario.spec.ilevel.tenants:
+    for tenant in spec.section(scenario).tenants:
         warehouses: dict[str, Any] = {}
         for w in tenant.warehouses:
             total, page = stock_page(conn, world, tenant.name, w.id, 0, limit)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from simulator.scenarios import kaching as kaching_scenario
 from simulator.scenarios.kaching import Account
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
@@ -55,7 +56,7 @@ CREATE INDEX IF NOT EXISTS kc_access_queue ON kc_access (sandbox, queue, id);
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     rows = [
         (account.id, s.location, s.product, s.variant or "", s.count)
-        for account in scenario.spec.ka_ching.accounts
+        for account in kaching_scenario.section(scenario).accounts
         for s in account.stock
     ]
     STOCK.seed(conn, scenario.id, rows)
@@ -77,7 +78,7 @@ def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limi
     """Per account and location, product -> count, or product -> {variant -> count}; the first ``limit`` records
     per account in id order, and how many imports still wait in the account's queues."""
     accounts: dict[str, Any] = {}
-    for account in scenario.spec.ka_ching.accounts:
+    for account in kaching_scenario.section(scenario).accounts:
         accounts[account.id] = _account_state(conn, world, account, limit)
     return {"accounts": accounts}
 

@@ -10,6 +10,7 @@ import msgspec
 
 from simulator.domain import kaching as rules
 from simulator.domain.kaching import Kind, Rejected, StockValue
+from simulator.scenarios import kaching as kaching_scenario
 from simulator.scenarios.kaching import Account
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.kaching import STOCK, product_stock
@@ -118,10 +119,10 @@ def apply_due(
         if (account_id, queue) in blocked or due > now.time:
             blocked.add((account_id, queue))  # a later import on this queue must wait for this one
             continue
-        account = scenario.kaching_accounts.get(account_id)
+        account = kaching_scenario.accounts(scenario).get(account_id)
         if account is not None:
             failing = frozenset(_forced.decode(forced)) if forced else frozenset()
-            job = _Import(import_id, account, scenario.kaching_catalogs[account_id], queue, kind, failing)
+            job = _Import(import_id, account, kaching_scenario.catalogs(scenario)[account_id], queue, kind, failing)
             for location, product, variant, value in _values.decode(payload):
                 event_id = _apply_value(conn, world, job, StockValue(location, product, variant, value), now)
                 first_event = first_event or event_id

@@ -46,7 +46,7 @@ _warehouse_decode = msgspec.json.Decoder(list[tuple[int, int]])
 
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     count = 0
-    for shop in scenario.spec.merchantpro.shops:
+    for shop in spec.section(scenario).shops:
         rows = list(_shop_rows(shop))
         PRODUCTS.seed(conn, scenario.id, rows)
         count += len(rows)
@@ -89,7 +89,7 @@ def update(
 def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
     """Per shop, the first ``limit`` products by id with their stock (warehouse id -> stock in MW shops)."""
     shops: dict[str, Any] = {}
-    for shop in scenario.spec.merchantpro.shops:
+    for shop in spec.section(scenario).shops:
         rows = PRODUCTS.select(
             conn, world, "shop = :shop", {"shop": shop.name, "limit": limit}, "ORDER BY id LIMIT :limit"
         )

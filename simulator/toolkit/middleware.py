@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.jsonbody import MalformedJson, decode_json
-from simulator.masking import mask_headers, mask_query
+from simulator.masking import COMMON, Carriers, mask_headers, mask_query
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
@@ -47,9 +47,10 @@ class ConnectionDropped(Exception):
 
 
 class Toolkit:
-    def __init__(self, app: ASGIApp, vendors: Mapping[str, Vendor]) -> None:
+    def __init__(self, app: ASGIApp, vendors: Mapping[str, Vendor], carriers: Carriers = COMMON) -> None:
         self.app = app
         self.vendors = vendors
+        self.carriers = carriers  # what the journal masks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         located = self._locate(scope) if scope["type"] == "http" else None
@@ -64,7 +65,7 @@ class Toolkit:
             return
         scope[SANDBOX] = sandbox  # the vendor acts on this very sandbox, even if its name is reused meanwhile
         limit: int = scope["app"].state.settings.max_body_bytes
-        await Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit).run()
+        await Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit, self.carriers).run()
 
     def _locate(self, scope: Scope) -> tuple[str, Vendor, str | None, str] | None:
         parts = scope["path"].split("/")
@@ -99,10 +100,12 @@ class Exchange:
         account: str | None,
         path: str,
         limit: int,
+        carriers: Carriers = COMMON,
     ) -> None:
         self.app, self.scope, self.send = app, scope, send
         self.sandbox, self.vendor, self.account, self.path, self.limit = sandbox, vendor, account, path, limit
         self._upstream = receive
+        self.carriers = carriers
         self._replay: list[Message] = []
         self.request_chunks: list[bytes] = []
         self.request_size = 0
@@ -121,8 +124,8 @@ class Exchange:
             account=account,
             method=scope["method"],
             path=path,
-            query=mask_query(query),
-            headers=mask_headers(scope["headers"]),
+            query=mask_query(query, carriers),
+            headers=mask_headers(scope["headers"], carriers),
             body=None,
             client=scope["client"][0] if scope.get("client") else None,
         )
@@ -197,16 +200,20 @@ class Exchange:
         limit = limit_for(self.sandbox.scenario.spec.rate_limits, self.vendor.name, self.account)
         if limit is None:
             return None
+        credential = self._credential()
+        return self.sandbox.buckets.take(limit, self.account, credential, self.sandbox.clock.now())
+
+    def _credential(self) -> str:
+        """What the client signed in with, in the vendor's carriers: its rate limits count per credential."""
+        carriers = self.vendor.credentials
         headers = dict(self.scope["headers"])
         query = dict(parse_qsl(self.scope.get("query_string", b"").decode("latin-1")))
-        credential = "\0".join(
+        return "\0".join(
             [
-                headers.get(b"authorization", b"").decode("latin-1"),
-                headers.get(b"api-authorization", b"").decode("latin-1"),
-                query.get("apikey", ""),
+                *(headers.get(name.encode("latin-1"), b"").decode("latin-1") for name in sorted(carriers.headers)),
+                *(query.get(name, "") for name in sorted(carriers.query)),
             ]
         )
-        return self.sandbox.buckets.take(limit, self.account, credential, self.sandbox.clock.now())
 
     async def _decide(self) -> Decision:
         faults = self.sandbox.faults
@@ -223,7 +230,7 @@ class Exchange:
     def _record(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
-            self.entry.response_headers = mask_headers(message.get("headers", []))
+            self.entry.response_headers = mask_headers(message.get("headers", []), self.carriers)
         elif message["type"] == "http.response.body" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES:
             self.response_chunks.append(message.get("body", b""))
 

@@ -8,21 +8,25 @@ response Structs), ``errors.py`` (one class per vendor error code, rendered in t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from simulator.config import Settings
+from simulator.documents import Document
 from simulator.errors import SimulatorError
 from simulator.http import BodyTooLarge, is_json_type, media_type, read_body
+from simulator.masking import COMMON, Carriers
 from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
+from simulator.scenarios.part import NO_SECTION, ScenarioPart
 from simulator.store.connection import Store, T, Work
 from simulator.store.layered import World
 from simulator.store.part import StorePart
@@ -62,6 +66,13 @@ class Vendor:
     outbound_urls: Callable[[LoadedScenario], list[str]] = lambda scenario: []
     # Its tables and how a scenario seeds them.
     store: StorePart = StorePart()
+    # Its section of a scenario document.
+    section: ScenarioPart[Any] = NO_SECTION
+    # Where its clients send credentials: masked in the journal and the logs; its rate limits count per credential.
+    credentials: Carriers = Carriers()
+    # Its OpenAPI document, and the Structs of its control endpoints' bodies (for the control plane's document).
+    openapi: Document | None = None
+    control_structs: tuple[type[msgspec.Struct], ...] = ()
 
 
 # Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.
@@ -129,10 +140,23 @@ def sandbox_of(request: Request) -> Sandbox:
     return resolved
 
 
+def carriers(vendors: Iterable[Vendor]) -> Carriers:
+    """What an app serving these vendors masks: their credentials' carriers, and the common ones."""
+    found = COMMON
+    for vendor in vendors:
+        found |= vendor.credentials
+    return found
+
+
 def vendors_of(request: Request) -> tuple[Vendor, ...]:
     """The app's registered vendors (create_app's ``vendors``)."""
     vendors: tuple[Vendor, ...] = request.app.state.vendors
     return vendors
+
+
+def parts_of(request: Request) -> tuple[ScenarioPart[Any], ...]:
+    """The sections a scenario posted to this app may hold: its vendors'."""
+    return tuple(v.section for v in vendors_of(request))
 
 
 def vendor_named(request: Request, name: str | None) -> Vendor | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scenarios import centra
 from simulator.scenarios.loader import ScenarioError, load_text
 
 HEAD = """
@@ -24,8 +25,8 @@ def problems(items: str, head: str = HEAD) -> list[tuple[str, str]]:
 
 def test_a_valid_section_loads() -> None:
     loaded = load_text(HEAD + A, "test.yaml")
-    assert list(loaded.centra_plugins) == ["demo"]
-    assert loaded.centra_plugins["demo"].items[0].ean == "111"
+    assert list(centra.plugins(loaded)) == ["demo"]
+    assert centra.plugins(loaded)["demo"].items[0].ean == "111"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.scenarios import centra, merchantpro
 from simulator.scenarios.limits import Limits
 from simulator.scenarios.loader import ScenarioError, load_file, load_text
 
@@ -84,7 +85,7 @@ def test_size_is_capped_before_parsing(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_file(big, small)
     assert [p.message for p in caught.value.problems] == [message]
-    assert len(load_file(big).spec.merchantpro.shops[0].products) == 199
+    assert len(merchantpro.section(load_file(big)).shops[0].products) == 199
 
 
 def test_the_size_counts_utf8_bytes() -> None:
@@ -98,7 +99,7 @@ def test_node_budget_stops_reading_where_it_runs_out() -> None:
     [(path, line, column, message)] = refusal(text, Limits(max_nodes=100))
     assert (path, line, message) == ("$", 3, "the scenario has more than 100 YAML nodes")
     assert column is not None and column > 1
-    assert load_text(text, "x.yaml", Limits(max_nodes=300)).spec.merchantpro.shops[0].products[28].id == 29
+    assert merchantpro.section(load_text(text, "x.yaml", Limits(max_nodes=300))).shops[0].products[28].id == 29
 
 
 def test_nesting_is_capped() -> None:
@@ -119,7 +120,7 @@ def test_keys_are_text_and_timestamps_stay_text() -> None:
         "centra:\n  plugins:\n    - name: c\n      api_token: t\n      items:\n"
         "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, created: 2024-01-02 03:04:05}\n"
     )
-    assert load_text(text, "x.yaml").centra_plugins["c"].items[0].created == "2024-01-02 03:04:05"
+    assert centra.plugins(load_text(text, "x.yaml"))["c"].items[0].created == "2024-01-02 03:04:05"
     # `on:` is the field name "on", not the boolean YAML 1.1 makes of it as a value.
     [(path, line, column, message)] = refusal("on: 1\n")
     assert (path, line, column) == ("$.on", 1, 1)

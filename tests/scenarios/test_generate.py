@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from simulator.scenarios import ilevel, merchantpro
 from simulator.scenarios.ilevel import generated_id
 from simulator.scenarios.loader import ScenarioError, load_text
 
@@ -117,7 +118,7 @@ def test_ilevel_references_reach_generated_variants_without_listing_them() -> No
         ("$.ilevel.tenants[0].fail_items[1].barcode", 11, "no variant with barcode '2901000000000'"),
     ]
     loaded = load_text(text.replace(", {barcode: '2901000000000'}", ""), "g.yaml")
-    assert loaded.ilevel_tenants["t"].generate is not None
+    assert ilevel.tenants(loaded)["t"].generate is not None
 
 
 @pytest.mark.parametrize(
@@ -175,7 +176,8 @@ def test_a_million_generated_products_validate_in_well_under_a_second() -> None:
     started = time.perf_counter()
     loaded = load_text(text, "g.yaml")
     elapsed = time.perf_counter() - started
-    assert loaded.shops["s"].generate is not None and loaded.shops["s"].generate.count == 1_000_000
+    generate = merchantpro.shops(loaded)["s"].generate
+    assert generate is not None and generate.count == 1_000_000
     assert elapsed < 0.5, elapsed
     clash = text.replace("OWN-300", "GEN-0000300")
     started = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scenarios import ilevel
 from simulator.scenarios.loader import ScenarioError, load_text
 
 GOOD_TENANT = """
@@ -24,7 +25,7 @@ def problems(text: str) -> list[tuple[str, str]]:
 
 def test_the_good_tenant_loads() -> None:
     loaded = load_text("ilevel:\n  tenants:" + GOOD_TENANT, "s.yaml")
-    assert list(loaded.ilevel_tenants) == ["t"]
+    assert list(ilevel.tenants(loaded)) == ["t"]
 
 
 @pytest.mark.parametrize(

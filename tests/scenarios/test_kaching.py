@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.scenarios import kaching
 from simulator.scenarios.loader import ScenarioError, load_text
 
 GOOD = """
@@ -25,9 +26,9 @@ def problems(text: str) -> list[tuple[str, str]]:
 
 def test_a_good_section_loads() -> None:
     loaded = load_text(GOOD, "test")
-    assert list(loaded.kaching_accounts) == ["a1"]
-    assert loaded.kaching_accounts["a1"].processing_delay == 0
-    assert loaded.kaching_accounts["a1"].adjust_unstocked == "fail"
+    assert list(kaching.accounts(loaded)) == ["a1"]
+    assert kaching.accounts(loaded)["a1"].processing_delay == 0
+    assert kaching.accounts(loaded)["a1"].adjust_unstocked == "fail"
 
 
 @pytest.mark.parametrize(

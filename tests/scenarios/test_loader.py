@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.scenarios import examples
+from simulator.scenarios import examples, merchantpro
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
 from tests.scenarios.test_shape import MSGSPEC_WORDS, mutations
 
@@ -110,7 +110,7 @@ def test_unknown_top_level_section_and_wrong_shapes() -> None:
 
 
 def test_empty_file_is_an_empty_scenario() -> None:
-    assert load_text("", "empty.yaml").spec.merchantpro.shops == []
+    assert merchantpro.section(load_text("", "empty.yaml")).shops == []
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_yaml_on_off_booleans_mean_on_and_off() -> None:
     loaded = load_text(
         SHOP.format(extra="", products="        - {id: 2, sku: B, price_net: 1, inventory_enabled: off}\n"), "x.yaml"
     )
-    assert loaded.spec.merchantpro.shops[0].products[1].inventory_enabled is False
+    assert merchantpro.section(loaded).shops[0].products[1].inventory_enabled is False
 
 
 def test_the_id_changes_with_content_only() -> None:

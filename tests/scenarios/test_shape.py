@@ -12,7 +12,8 @@ import pytest
 from simulator.scenarios import examples, shape
 from simulator.scenarios.document import read
 from simulator.scenarios.limits import Limits
-from simulator.scenarios.model import Scenario
+from simulator.scenarios.loader import registered
+from simulator.scenarios.model import scenario_type
 
 # Extra entries so every kind of type in the scenario tree (tagged unions, tuples, literals, unions with
 # lists) is met at least once by the mutations below.
@@ -51,6 +52,8 @@ EXTRA: dict[str, Any] = {
 }
 ODD_VALUES: list[Any] = [None, True, 0, -1, 1.5, 10**12, "", "x", "on", "GET", "latency", [], [1], {}, {"x": 1}]
 MSGSPEC_WORDS = ("Expected `", "Object missing", "Object contains", "Invalid enum value", "got `")
+
+Scenario = scenario_type(registered())  # the document type of the registered vendors
 
 
 def documents() -> Iterator[tuple[str, Any]]:

@@ -7,6 +7,7 @@ from starlette.requests import Request
 
 from simulator.control.errors import BadRequest
 from simulator.sandboxes import Sandbox
+from simulator.scenarios import ilevel as ilevel_scenario
 from simulator.ui.calls import call, json_body
 from simulator.ui.extras.panel import Field, Form, Panel, Section, table
 from simulator.vendors.ilevel import VENDOR
@@ -17,7 +18,7 @@ IDENTIFIERS = ["variant_id", "barcode", "code"]
 
 async def sections(request: Request, sandbox: Sandbox) -> list[Section]:
     found: list[Section] = []
-    for tenant in sandbox.scenario.spec.ilevel.tenants:
+    for tenant in ilevel_scenario.section(sandbox.scenario).tenants:
         query = {"sandbox": sandbox.name, "tenant": tenant.name}
         listed = (await call(endpoints.fail_items, request, query=query)).data["fail_items"]
         found.append(table(f"Tenant {tenant.name}: forced failures", listed))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from simulator.sandboxes import Sandbox
+from simulator.scenarios import kaching as kaching_scenario
 from simulator.ui.calls import call
 from simulator.ui.extras.panel import Panel, Section, table
 from simulator.vendors.kaching import VENDOR
@@ -20,7 +21,7 @@ async def sections(request: Request, sandbox: Sandbox) -> list[Section]:
     found: list[Section] = [
         table("Stock events (newest first)", events[::-1][:SHOWN], f"{len(events)} in all; the newest {SHOWN} shown")
     ]
-    queues = {(a.id, q.id) for a in sandbox.scenario.spec.ka_ching.accounts for q in a.import_queues}
+    queues = {(a.id, q.id) for a in kaching_scenario.section(sandbox.scenario).accounts for q in a.import_queues}
     for account, queue in sorted(queues):
         log = (
             await call(

@@ -23,6 +23,7 @@ from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.scenarios.centra import plugins
 from simulator.store import centra as items
 from simulator.vendors.base import store_of
 from simulator.vendors.centra.wire import render_item
@@ -45,7 +46,7 @@ _allocation = msgspec.json.Decoder(Allocation)
 async def notifications(request: Request) -> Response:
     sandbox = sandbox_param(request)
     plugin = request.query_params.get("plugin")
-    if plugin is not None and plugin not in sandbox.scenario.centra_plugins:
+    if plugin is not None and plugin not in plugins(sandbox.scenario):
         raise NotFound(f"no Centra plugin named {plugin!r}")
     found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.incarnation, plugin=plugin))
     return json_response({"sandbox": sandbox.name, "notifications": found})
@@ -60,7 +61,7 @@ async def allocations(request: Request) -> Response:
         raise BadRequest(f"malformed JSON: {exc.reason}") from None
     except msgspec.ValidationError as exc:
         raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
-    if order.plugin not in sandbox.scenario.centra_plugins:
+    if order.plugin not in plugins(sandbox.scenario):
         raise NotFound(f"no Centra plugin named {order.plugin!r}")
     if (order.product is None) == (order.stock_item_id is None):
         raise BadRequest("give exactly one of product (an EAN or sku+variantSku+sizeSku) and stockItemId")

@@ -13,7 +13,7 @@ from simulator.auth import same_secret
 from simulator.domain.centra import StockLine, timestamp
 from simulator.http import any_method
 from simulator.sandboxes import Sandbox
-from simulator.scenarios.centra import Plugin
+from simulator.scenarios.centra import Plugin, plugins
 from simulator.store import centra as items
 from simulator.vendors.base import forced_failures, in_sandbox, settings_of, vendor_body, vendor_sandbox
 from simulator.vendors.centra import errors
@@ -110,7 +110,7 @@ async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bo
 
 def _resolve(request: Request, xml: bool) -> tuple[Sandbox, Plugin]:
     sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(reason, xml))
-    plugin = sandbox.scenario.centra_plugins.get(request.path_params["plugin"])
+    plugin = plugins(sandbox.scenario).get(request.path_params["plugin"])
     if plugin is None:
         raise errors.NotFound(f"No Order API plugin named {request.path_params['plugin']!r}", xml)
     return sandbox, plugin

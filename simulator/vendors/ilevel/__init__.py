@@ -3,12 +3,16 @@ See docs/vendors/ilevel-batch-stock.txt."""
 
 from __future__ import annotations
 
+from simulator.documents import Document
+from simulator.masking import Carriers
+from simulator.scenarios.ilevel import PART, section
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import ilevel as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.ilevel import errors
-from simulator.vendors.ilevel.control import control_routes
+from simulator.vendors.ilevel.control import FailRequest, control_routes
 from simulator.vendors.ilevel.routes import routes
+from simulator.vendors.ilevel.wire import ItemIn
 
 
 def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
@@ -21,13 +25,17 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
             example=f"/api/stock?warehouse_id={tenant.warehouses[0].id}" if tenant.warehouses else "/api/warehouse",
             extra={"warehouses": [w.id for w in tenant.warehouses]},
         )
-        for tenant in scenario.spec.ilevel.tenants
+        for tenant in section(scenario).tenants
     ]
 
 
 VENDOR = Vendor(
     name="ilevel",
     routes=routes(),
+    openapi=Document("ilevel", structs=(ItemIn,), base="/ilevel/{tenant}", account="tenant", vendor="ilevel"),
+    control_structs=(FailRequest,),
+    credentials=Carriers(headers=frozenset({"authorization"})),
+    section=PART,
     accounts=accounts,
     state=stock.state,
     store=stock.PART,

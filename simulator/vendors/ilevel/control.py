@@ -21,7 +21,7 @@ from simulator.domain.ilevel import ItemChange
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.sandboxes import Sandbox
-from simulator.scenarios.ilevel import Tenant
+from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
 from simulator.store.layered import World
 from simulator.vendors.base import store_of
@@ -45,7 +45,7 @@ _fail_request = msgspec.json.Decoder(FailRequest)
 def _tenant(sandbox: Sandbox, name: str | None) -> Tenant:
     if not name:
         raise BadRequest("expected ?tenant=NAME")
-    tenant = sandbox.scenario.ilevel_tenants.get(name)
+    tenant = tenants(sandbox.scenario).get(name)
     if tenant is None:
         raise NotFound(f"no i.LEVEL tenant named {name!r} in sandbox {sandbox.name!r}")
     return tenant

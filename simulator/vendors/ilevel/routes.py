@@ -16,7 +16,7 @@ from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.http import any_method, json_response
 from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
-from simulator.scenarios.ilevel import Tenant
+from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
 from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
 from simulator.vendors.ilevel import errors, wire
@@ -111,7 +111,7 @@ async def unknown_path(request: Request) -> Response:
 
 def _resolve(request: Request) -> tuple[Sandbox, Tenant]:
     sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
-    tenant = sandbox.scenario.ilevel_tenants.get(request.path_params["tenant"])
+    tenant = tenants(sandbox.scenario).get(request.path_params["tenant"])
     if tenant is None:
         raise errors.NotFound(f"Resource not found: no tenant named {request.path_params['tenant']!r}")
     return sandbox, tenant

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from simulator.documents import Document
+from simulator.masking import Carriers
+from simulator.scenarios.kaching import PART, section
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
@@ -28,18 +31,22 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
                 "processing_delay": account.processing_delay,
             },
         )
-        for account in scenario.spec.ka_ching.accounts
+        for account in section(scenario).accounts
         for q in account.import_queues
     ]
 
 
 def webhooks(scenario: LoadedScenario) -> list[str]:
-    return [q.webhook_url for account in scenario.spec.ka_ching.accounts for q in account.export_queues]
+    return [q.webhook_url for account in section(scenario).accounts for q in account.export_queues]
 
 
 VENDOR = Vendor(
     name="ka-ching",
     routes=routes(),
+    # The import body is decoded untyped (see wire.py): its schema is hand-written.
+    openapi=Document("ka-ching", base="/ka-ching", vendor="ka-ching"),
+    credentials=Carriers(query=frozenset({"apikey"})),
+    section=PART,
     accounts=accounts,
     state=stock.state,
     store=stock.PART,

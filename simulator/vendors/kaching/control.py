@@ -18,6 +18,7 @@ from simulator.control.params import sandbox_param
 from simulator.http import json_response
 from simulator.masking import mask_text
 from simulator.numbers import is_digits, whole_number
+from simulator.scenarios.kaching import section
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
@@ -74,7 +75,7 @@ async def queue_log(request: Request) -> Response:
     sandbox = sandbox_param(request)
     integration: str = request.path_params["integration"]
     account = request.query_params.get("account")
-    accounts = sandbox.scenario.spec.ka_ching.accounts
+    accounts = section(sandbox.scenario).accounts
     if not any(q.id == integration for a in accounts if account in (None, a.id) for q in a.import_queues):
         raise NotFound(f"no import queue {integration!r}" + (f" in account {account!r}" if account else ""))
     log = await store_of(request).run(

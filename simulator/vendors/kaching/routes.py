@@ -16,7 +16,7 @@ from simulator.auth import same_secret
 from simulator.domain.kaching import Kind, StockValue
 from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
-from simulator.scenarios.kaching import Account
+from simulator.scenarios.kaching import Account, accounts
 from simulator.store import kaching_queue as queue
 from simulator.store.kaching_queue import Access
 from simulator.vendors.base import (
@@ -103,7 +103,7 @@ def _sandbox(request: Request) -> Sandbox:
 
 def _authenticate(request: Request, sandbox: Sandbox) -> tuple[Account, str]:
     params = request.query_params
-    account = sandbox.scenario.kaching_accounts.get(params.get("account", ""))
+    account = accounts(sandbox.scenario).get(params.get("account", ""))
     integration = params.get("integration", "")
     expected = _NO_KEY
     if account is not None:

@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 
 from simulator import __version__
 from simulator.sandboxes import Sandbox, Sandboxes
-from simulator.scenarios.kaching import ExportQueue
+from simulator.scenarios.kaching import ExportQueue, accounts
 from simulator.store import kaching_queue as queue
 from simulator.store import kaching_reads as reads
 from simulator.store.connection import Store
@@ -59,7 +59,7 @@ class Runtime:
     def dispatch(self, sandbox: Sandbox, events: list[dict[str, Any]]) -> None:
         """Hand stock events to the account's export queues; each queue delivers its events in order."""
         for event in events:
-            account = sandbox.scenario.kaching_accounts.get(event["account"])
+            account = accounts(sandbox.scenario).get(event["account"])
             for export in account.export_queues if account else ():
                 key = (sandbox.incarnation, account.id if account else "", export.id)
                 outbox = self._outboxes.get(key)

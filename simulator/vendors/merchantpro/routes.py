@@ -13,7 +13,7 @@ from simulator.auth import basic_matches
 from simulator.domain.merchantpro import InventoryChange, Product, apply_change
 from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
-from simulator.scenarios.merchantpro import Shop
+from simulator.scenarios.merchantpro import Shop, shops
 from simulator.store import merchantpro as products
 from simulator.store.merchantpro import Lookup
 from simulator.vendors.base import client_of, in_sandbox, vendor_body, vendor_sandbox
@@ -67,7 +67,7 @@ async def unknown_path(request: Request) -> Response:
 
 def _resolve(request: Request) -> tuple[Sandbox, Shop]:
     sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
-    shop = sandbox.scenario.shops.get(request.path_params["shop"])
+    shop = shops(sandbox.scenario).get(request.path_params["shop"])
     if shop is None:
         raise errors.NotFound(f"Resource not found: no shop named {request.path_params['shop']!r}")
     return sandbox, shop
