@@ -21,7 +21,9 @@ from simulator.control.guard import ControlToken
 from simulator.control.routes import routes as control_routes
 from simulator.drain import Drained
 from simulator.errors import SimulatorError
+from simulator.exchange import RAW_SEND, Toolkit
 from simulator.http import any_path
+from simulator.openapi.routes import routes as openapi_routes
 from simulator.proxy import apply_forwarded
 from simulator.sandboxes import Limits, Sandboxes
 from simulator.scenarios import examples
@@ -31,7 +33,6 @@ from simulator.store.connection import Store
 from simulator.store.part import Schema
 from simulator.store.sandboxes import ddl
 from simulator.toolkit import sockets
-from simulator.toolkit.middleware import RAW_SEND, Toolkit
 from simulator.ui.mount import Dashboard
 from simulator.vendors import VENDORS
 from simulator.vendors.base import Vendor, carriers, vendors_of
@@ -48,6 +49,7 @@ def create_app(
     """``vendors``: the emulated vendors, by default the registered ones (simulator.vendors.VENDORS)."""
     settings = settings or Settings()
     registry = VENDORS if vendors is None else tuple(vendors)
+    _check(registry)
     schema = Schema.of([v.store for v in registry])
     loaded = scenario or load_scenario(settings.scenario, registry)
 
@@ -80,6 +82,7 @@ def create_app(
             routes=[
                 *(Mount(f"/{v.name}", routes=list(v.control_routes)) for v in registry if v.control_routes),
                 *control_routes(),
+                *openapi_routes(),
             ],
         ),
         Mount("/sandboxes/{sandbox}", routes=vendor_routes),
@@ -98,6 +101,19 @@ def create_app(
     app.state.scenario = loaded
     app.state.vendors = registry
     return app
+
+
+def _check(vendors: Sequence[Vendor]) -> None:
+    """The toolkit and unrouted requests find a request's vendor by its first path segment: every route of a vendor
+    must live under /<its name>/, and no two vendors may share a name."""
+    names = [v.name for v in vendors]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two vendors share a name: {names}")
+    for vendor in vendors:
+        for route in vendor.routes:
+            path = getattr(route, "path", "")
+            if path != f"/{vendor.name}" and not path.startswith(f"/{vendor.name}/"):
+                raise ValueError(f"vendor {vendor.name!r} has a route outside /{vendor.name}/: {path!r}")
 
 
 class SimulatorApp(Starlette):

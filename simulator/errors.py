@@ -1,7 +1,7 @@
 """The root of every error the simulator renders as an HTTP response.
 
     SimulatorError                  rendered by ``response()``; the app's exception handler calls it
-    ├── control.errors.ControlError the /_sim control plane's JSON errors
+    ├── plane.errors.ControlError   the /_sim control plane's JSON errors
     └── VendorError                 a vendor's error: its status, its own code (if it has codes) and message
         └── vendors.<v>.errors.<V>Error   the vendor's base: its ``body()`` is the vendor's error shape
             └── one class per vendor error code, stating status, code and message, and nothing else

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.auth import same_secret
-from simulator.control.errors import ControlError
+from simulator.plane.errors import ControlError
 
 OPEN = frozenset({"/_sim/health"})
 

@@ -19,13 +19,12 @@ from starlette.routing import BaseRoute, Route
 
 from simulator import __version__
 from simulator.control import peers
-from simulator.control.errors import BadRequest, Conflict, InsufficientStorage, LimitExceeded, NotFound
-from simulator.control.params import control_body, sandbox_param, sandboxes_of
 from simulator.control.toolkit import routes as toolkit_routes
 from simulator.http import is_json_type, json_response, media_type, root_url
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.numbers import whole_number
-from simulator.openapi.routes import routes as openapi_routes
+from simulator.plane.errors import BadRequest, Conflict, InsufficientStorage, LimitExceeded, NotFound
+from simulator.plane.params import control_body, sandbox_param, sandboxes_of
 from simulator.sandboxes import (
     DEFAULT,
     InvalidSandboxName,
@@ -313,5 +312,4 @@ def routes() -> list[BaseRoute]:
         Route("/sandboxes/{name}", sandbox_put, methods=["PUT"]),
         Route("/sandboxes/{name}/reset", sandbox_reset, methods=["POST"]),
         *toolkit_routes(),
-        *openapi_routes(),
     ]

@@ -13,10 +13,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator.clock import iso
-from simulator.control.errors import BadRequest, Conflict, LimitExceeded, NotFound
-from simulator.control.params import control_body, sandbox_param
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.plane.errors import BadRequest, Conflict, LimitExceeded, NotFound
+from simulator.plane.params import control_body, sandbox_param
 from simulator.sandboxes import TooManyFaultRules, fault_rule_room
 from simulator.scenarios.loader import split_error
 from simulator.scenarios.model import check_targets

@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import NotFound
-from simulator.control.params import sandbox_param
 from simulator.http import json_response, root_url
 from simulator.openapi.build import accounts_of, build, render_yaml, servers_for
 from simulator.openapi.catalog import Document, documents
+from simulator.plane.errors import NotFound
+from simulator.plane.params import sandbox_param
 from simulator.sandboxes import Sandbox
 from simulator.vendors.base import vendors_of
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import msgspec
 
 from simulator import progress
 from simulator.domain.errors import NotFound
-from simulator.domain.merchantpro import Product, WarehouseStock
+from simulator.domain.merchantpro import InventoryChange, Product, WarehouseStock, apply_change
 from simulator.domain.money import basis_points, gross_from_net, net_from_gross, to_cents
 from simulator.numbers import whole_number
 from simulator.scenarios import merchantpro as spec
@@ -74,13 +74,14 @@ def update(
     shop: spec.Shop,
     by: Lookup,
     identifier: str,
-    change: Callable[[Product], Product],
+    change: InventoryChange,
 ) -> Product:
-    """Read, change and write one product inside the caller's transaction (atomic read-modify-write)."""
+    """Read, change (by the domain's rule) and write one product inside the caller's transaction (atomic
+    read-modify-write)."""
     current = find(conn, world, shop, by, identifier)
     if current is None:
         raise NotFound(f"no product with {by} {identifier!r}")
-    updated = change(current)
+    updated = apply_change(current, change, shop.multi_warehouse)
     if updated != current:
         PRODUCTS.put_many(conn, world, [_row(shop.name, updated)])
     return updated

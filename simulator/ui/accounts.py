@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import routes as control
-from simulator.control.params import sandbox_param
+from simulator.plane.params import sandbox_param
 from simulator.ui import curl, render
 from simulator.ui.calls import call
 

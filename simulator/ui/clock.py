@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import toolkit as control
-from simulator.control.errors import BadRequest, ControlError
-from simulator.control.params import sandbox_param
+from simulator.plane.errors import BadRequest, ControlError
+from simulator.plane.params import sandbox_param
 from simulator.ui import render, security
 from simulator.ui.calls import call, json_body
 

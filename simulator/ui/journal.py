@@ -23,8 +23,8 @@ from starlette.types import Message, Receive, Scope, Send
 from simulator.clock import iso
 from simulator.control import routes as control
 from simulator.control import toolkit as control_toolkit
-from simulator.control.errors import ControlError, NotFound
-from simulator.control.params import sandbox_param, sandboxes_of
+from simulator.plane.errors import ControlError, NotFound
+from simulator.plane.params import sandbox_param, sandboxes_of
 from simulator.sandboxes import Sandbox, UnknownSandbox
 from simulator.toolkit.journal import Entry, selects
 from simulator.ui import curl, render, security

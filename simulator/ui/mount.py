@@ -14,8 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from simulator.control.errors import ControlError
 from simulator.http import any_path
+from simulator.plane.errors import ControlError
 from simulator.ui import render, security
 from simulator.ui.render import PREFIX
 from simulator.ui.routes import routes

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import routes as control
-from simulator.control.errors import BadRequest, ControlError
-from simulator.control.params import sandboxes_of
+from simulator.plane.errors import BadRequest, ControlError
+from simulator.plane.params import sandboxes_of
 from simulator.scenarios import examples
 from simulator.store import browse
 from simulator.ui import render, security

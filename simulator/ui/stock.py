@@ -11,8 +11,8 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.control.errors import BadRequest
-from simulator.control.params import sandbox_param
+from simulator.plane.errors import BadRequest
+from simulator.plane.params import sandbox_param
 from simulator.store import browse
 from simulator.store.layered import LayeredTable, World
 from simulator.ui import render

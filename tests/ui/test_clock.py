@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from simulator.control.errors import BadRequest
+from simulator.plane.errors import BadRequest
 from simulator.ui.clock import moment, seconds
 from tests.ui.support import post
 

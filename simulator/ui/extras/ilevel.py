@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from simulator.control.errors import BadRequest
+from simulator.plane.errors import BadRequest
 from simulator.sandboxes import Sandbox
 from simulator.scenarios import ilevel as ilevel_scenario
 from simulator.ui.calls import call, json_body

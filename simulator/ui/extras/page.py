@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.control.errors import ControlError, NotFound
-from simulator.control.params import sandbox_param
+from simulator.plane.errors import ControlError, NotFound
+from simulator.plane.params import sandbox_param
 from simulator.ui import render, security
 from simulator.ui.extras import panel_for
 from simulator.vendors.base import vendors_of

@@ -15,14 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import BadRequest, Conflict, NotFound
-from simulator.control.params import control_body, sandbox_param
 from simulator.domain import centra as rules
 from simulator.domain.errors import InvalidChange
 from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.plane.errors import BadRequest, Conflict, NotFound
+from simulator.plane.params import control_body, sandbox_param
 from simulator.scenarios.centra import plugins
 from simulator.store import centra as items
 from simulator.vendors.base import store_of

@@ -15,11 +15,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import BadRequest, NotFound
-from simulator.control.params import control_body, sandbox_param
 from simulator.domain.ilevel import ItemChange
 from simulator.http import json_response
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.plane.errors import BadRequest, NotFound
+from simulator.plane.params import control_body, sandbox_param
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store

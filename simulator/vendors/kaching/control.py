@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from simulator.control.errors import BadRequest, NotFound
-from simulator.control.params import sandbox_param
 from simulator.http import json_response
 from simulator.masking import mask_text
 from simulator.numbers import is_digits, whole_number
+from simulator.plane.errors import BadRequest, NotFound
+from simulator.plane.params import sandbox_param
 from simulator.scenarios.kaching import section
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter

@@ -10,7 +10,6 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator import domain
 from simulator.auth import basic_matches
-from simulator.domain.merchantpro import InventoryChange, Product, apply_change
 from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop, shops
@@ -42,15 +41,11 @@ async def inventory(request: Request) -> Response:
             raise errors.NotFound()
         return json_response(render(found, shop.multi_warehouse))
     change = decode_patch(await vendor_body(request, errors.PayloadTooLarge, errors.BadRequest))
-
-    def mutate(product: Product, change: InventoryChange = change) -> Product:
-        return apply_change(product, change, shop.multi_warehouse)
-
     try:
         updated = await in_sandbox(
             request,
             sandbox,
-            partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=mutate),
+            partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=change),
         )
     except domain.errors.NotFound:
         raise errors.NotFound() from None

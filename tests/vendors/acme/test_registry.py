@@ -5,6 +5,7 @@ sandboxes, reset, the journal with its credential masked, faults and rate limits
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -131,3 +132,11 @@ async def test_a_scenario_section_is_checked_and_posted_scenarios_may_hold_it(cl
 async def test_an_app_without_it_refuses_its_section() -> None:
     with pytest.raises(ScenarioError, match="acme"):
         load_text(SCENARIO, "acme.yaml")
+
+
+def test_a_vendor_must_route_under_its_name() -> None:
+    stray = replace(ACME, name="elsewhere")
+    with pytest.raises(ValueError, match="vendor 'elsewhere' has a route outside /elsewhere/: '/acme/{store}'"):
+        create_app(Settings(), vendors=(*VENDORS, stray))
+    with pytest.raises(ValueError, match="two vendors share a name"):
+        create_app(Settings(), vendors=(*VENDORS, ACME, ACME))

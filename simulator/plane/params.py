@@ -5,8 +5,8 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from simulator.config import Settings
-from simulator.control.errors import NotFound, PayloadTooLarge
 from simulator.http import BodyTooLarge, read_body
+from simulator.plane.errors import NotFound, PayloadTooLarge
 from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 
 
