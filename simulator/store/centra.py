@@ -122,44 +122,44 @@ def get_stock(
     return Page(items, False)
 
 
-def notifications(conn: sqlite3.Connection, sandbox: str, plugin: str | None) -> list[dict[str, Any]]:
+class Notification(msgspec.Struct, frozen=True):
+    """A clamp the store kept for the sandbox's admin notifications."""
+
+    id: int
+    plugin: str
+    at: str
+    clamp: Clamp
+
+
+class PluginState(msgspec.Struct, frozen=True):
+    items: list[StockItem]  # the first items by stockItemId
+    total: int
+    notifications: int
+
+
+def notifications(conn: sqlite3.Connection, sandbox: str, plugin: str | None) -> list[Notification]:
     sql = "SELECT id, plugin, at, product, stock_item_id, requested, applied FROM centra_notification WHERE sandbox = ?"
     args: list[Any] = [sandbox]
     if plugin is not None:
         sql += " AND plugin = ?"
         args.append(plugin)
-    return [
-        {
-            "id": r[0],
-            "plugin": r[1],
-            "at": r[2],
-            "product": r[3],
-            "stockItemId": r[4],
-            "requestedQuantity": r[5],
-            "physicalStock": r[6],
-            "message": (
-                f"Stock update for {r[3]!r} asked for {r[5]}, below the allocated stock; "
-                f"physicalStock was set to allocatedStock ({r[6]})"
-            ),
-        }
-        for r in conn.execute(sql + " ORDER BY id", args)
-    ]
+    return [Notification(r[0], r[1], r[2], Clamp(*r[3:7])) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
-def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
-    """Per plugin, the first ``limit`` items by stockItemId with stock, cost price and timestamps."""
-    plugins: dict[str, Any] = {}
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, PluginState]:
+    """Per plugin, the first ``limit`` items by stockItemId, how many there are, and how many notifications."""
+    plugins: dict[str, PluginState] = {}
     for plugin in spec.section(scenario).plugins:
         page = get_stock(conn, world, plugin.name, StockFilter(), limit, 1)
-        plugins[plugin.name] = {
-            "items": [_state_item(item) for item in page.items],
-            "total": ITEMS.count(conn, world, "plugin = :plugin", {"plugin": plugin.name}),
-            "notifications": conn.execute(
+        plugins[plugin.name] = PluginState(
+            items=page.items,
+            total=ITEMS.count(conn, world, "plugin = :plugin", {"plugin": plugin.name}),
+            notifications=conn.execute(
                 "SELECT count(*) FROM centra_notification WHERE sandbox = ? AND plugin = ?",
                 (world.sandbox, plugin.name),
             ).fetchone()[0],
-        }
-    return {"plugins": plugins}
+        )
+    return plugins
 
 
 def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: Iterable[str]) -> dict[str, StockItem]:
@@ -190,23 +190,6 @@ def _notify(conn: sqlite3.Connection, world: World, plugin: str, now: str, clamp
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         ((world.sandbox, plugin, now, c.product, c.stock_item_id, c.requested, c.applied) for c in clamps),
     )
-
-
-def _state_item(item: StockItem) -> dict[str, Any]:
-    return {
-        "stockItemId": item.stock_item_id,
-        "ean": item.ean,
-        "sku": item.sku_key,
-        "bundle": item.bundle,
-        "physicalStock": item.physical,
-        "allocatedStock": item.allocated,
-        "availableStock": item.available,
-        "costPrice": item.cost_price,
-        "costPriceCurrency": item.cost_currency,
-        "created": item.created,
-        "modified": item.modified,
-        "stock_modified": item.stock_modified,
-    }
 
 
 def _seeded(plugin: str, i: spec.Item) -> StockItem:

@@ -13,6 +13,7 @@ from simulator.vendors.centra import errors
 from simulator.vendors.centra.control import Allocation
 from simulator.vendors.centra.control import routes as control_routes
 from simulator.vendors.centra.routes import routes
+from simulator.vendors.centra.state import state
 from simulator.vendors.centra.wire import StockUpdateIn
 
 
@@ -38,7 +39,7 @@ VENDOR = Vendor(
     credentials=Carriers(headers=frozenset({"api-authorization"})),
     section=PART,
     accounts=accounts,
-    state=items.state,
+    state=state,
     store=items.PART,
     error_response=errors.CentraError.answer,
     control_routes=control_routes(),

@@ -26,6 +26,7 @@ from simulator.plane.params import control_body, sandbox_param
 from simulator.scenarios.centra import plugins
 from simulator.store import centra as items
 from simulator.vendors.base import store_of
+from simulator.vendors.centra.state import notification
 from simulator.vendors.centra.wire import render_item
 
 Count = Annotated[int, msgspec.Meta(ge=1, le=MAX_QUANTITY)]
@@ -49,7 +50,7 @@ async def notifications(request: Request) -> Response:
     if plugin is not None and plugin not in plugins(sandbox.scenario):
         raise NotFound(f"no Centra plugin named {plugin!r}")
     found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.incarnation, plugin=plugin))
-    return json_response({"sandbox": sandbox.name, "notifications": found})
+    return json_response({"sandbox": sandbox.name, "notifications": [notification(n) for n in found]})
 
 
 async def allocations(request: Request) -> Response:
