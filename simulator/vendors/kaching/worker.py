@@ -24,7 +24,6 @@ from simulator import __version__
 from simulator.sandboxes import Sandbox, Sandboxes
 from simulator.scenarios.kaching import ExportQueue
 from simulator.store import kaching_queue as queue
-from simulator.store import kaching_reads as reads
 from simulator.store.connection import Store
 from simulator.store.kaching_queue import Now
 from simulator.store.sandboxes import SandboxGone, guarded
@@ -43,9 +42,16 @@ def now_of(sandbox: Sandbox) -> Now:
 
 
 class Runtime:
-    def __init__(self, store: Store, sandboxes: Sandboxes, keep_log: int = queue.DEFAULT_KEEP_LOG) -> None:
+    def __init__(
+        self,
+        store: Store,
+        sandboxes: Sandboxes,
+        keep_log: int = queue.DEFAULT_KEEP_LOG,
+        keep_events: int = queue.DEFAULT_KEEP_EVENTS,
+    ) -> None:
         self.store = store
         self.keep_log = keep_log
+        self.keep_events = keep_events
         self.sandboxes = sandboxes
         self._client: httpx.AsyncClient | None = None  # made on the first webhook: httpx is slow to import
         self._wake = asyncio.Event()
@@ -94,7 +100,12 @@ class Runtime:
         if due > now.time:
             return
         apply = partial(
-            queue.apply_due, world=sandbox.world, scenario=sandbox.scenario, now=now, keep_log=self.keep_log
+            queue.apply_due,
+            world=sandbox.world,
+            scenario=sandbox.scenario,
+            now=now,
+            keep_log=self.keep_log,
+            keep_events=self.keep_events,
         )
         try:
             # On the store's thread: a large delayed import takes longer than the event loop may be held.
@@ -123,7 +134,7 @@ class Runtime:
         for attempt in range(1, export.retry.attempts + 1):
             sandbox = self.sandboxes.by_incarnation(incarnation)
             if sandbox is None or not await self.store.run(
-                partial(reads.event_exists, sandbox=incarnation, event_id=event["id"])
+                partial(queue.deliverable, sandbox=incarnation, event_id=event["id"])
             ):
                 return  # the sandbox was reset or deleted since: its events are gone
             status, error = await self._post(export, event)
@@ -179,7 +190,8 @@ async def _sleep(sandbox: Sandbox, seconds: float) -> None:
 
 @contextlib.asynccontextmanager
 async def background(app: Starlette) -> AsyncIterator[None]:
-    runtime = Runtime(app.state.store, app.state.sandboxes, app.state.settings.kaching_log_entries)
+    settings = app.state.settings
+    runtime = Runtime(app.state.store, app.state.sandboxes, settings.kaching_log_entries, settings.kaching_events)
     app.state.kaching = runtime
     main = asyncio.get_running_loop().create_task(runtime.run())
     try:
