@@ -33,6 +33,11 @@ class Probe:
                 self._stop.wait(INTERVAL)
 
     @property
+    def worst_ms(self) -> float:
+        """The slowest answer: one stall of the loop is one slow sample, which a p99 over hundreds would hide."""
+        return max(self.samples, default=0.0)
+
+    @property
     def p99_ms(self) -> float:
         ordered = sorted(self.samples)
         return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0

@@ -11,8 +11,11 @@ incarnation that is gone are dropped, never applied, and a sandbox created again
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
+import itertools
 import logging
+import operator
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
     import httpx
 
 POLL_SECONDS = 0.02
-Outbox = asyncio.Queue[dict[str, Any]]
+Outbox = collections.deque[dict[str, Any]]
 
 
 def now_of(sandbox: Sandbox) -> Now:
@@ -53,7 +56,7 @@ class Runtime:
         self.keep_log = keep_log
         self.keep_events = keep_events
         self.sandboxes = sandboxes
-        self._client: httpx.AsyncClient | None = None  # made on the first webhook: httpx is slow to import
+        self._client: asyncio.Future[httpx.AsyncClient] | None = None  # made on the first webhook
         self._wake = asyncio.Event()
         self._outboxes: dict[tuple[str, str, str], Outbox] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -63,16 +66,22 @@ class Runtime:
         self._wake.set()
 
     def dispatch(self, sandbox: Sandbox, events: list[dict[str, Any]]) -> None:
-        """Hand stock events to the account's export queues; each queue delivers its events in order."""
-        for event in events:
-            account = sandbox.scenario.kaching_accounts.get(event["account"])
-            for export in account.export_queues if account else ():
-                key = (sandbox.incarnation, account.id if account else "", export.id)
+        """Hand stock events to the account's export queues; each queue delivers its events in order.
+
+        Each run of one account's events (one import's, at least) goes over whole, in list and deque operations
+        that run in C: 100,000 events take a few milliseconds of the event loop, where a put per event took 200."""
+        for account_id, run in itertools.groupby(events, key=operator.itemgetter("account")):
+            account = sandbox.scenario.kaching_accounts.get(account_id)
+            if account is None or not account.export_queues:
+                continue
+            batch = list(run)
+            for export in account.export_queues:
+                key = (sandbox.incarnation, account.id, export.id)
                 outbox = self._outboxes.get(key)
                 if outbox is None:
-                    outbox = self._outboxes[key] = asyncio.Queue()
+                    outbox = self._outboxes[key] = collections.deque()
                     self._spawn(self._deliver_all(key, export, outbox))
-                outbox.put_nowait(event)
+                outbox.extend(batch)
 
     async def run(self) -> None:
         while True:
@@ -122,8 +131,8 @@ class Runtime:
     async def _deliver_all(self, key: tuple[str, str, str], export: ExportQueue, outbox: Outbox) -> None:
         # One task per export queue delivers its events in order, and ends once the outbox is empty (no await
         # between the check and the removal, so dispatch cannot slip an event in between).
-        while not outbox.empty():
-            event = outbox.get_nowait()
+        while outbox:
+            event = outbox.popleft()
             try:
                 await self._deliver(key[0], export, event)
             except Exception:
@@ -158,13 +167,15 @@ class Runtime:
                 await _sleep(sandbox, export.retry.backoff_seconds * 2 ** (attempt - 1))
 
     async def _post(self, export: ExportQueue, event: dict[str, Any]) -> tuple[int | None, str | None]:
-        import httpx
-
         if self._client is None:
-            # trust_env=False: webhook receivers are the integrator's own (often local) servers, not behind proxies.
-            self._client = httpx.AsyncClient(trust_env=False)
+            # Made once, on a worker thread: importing httpx and building its TLS context take from 100 ms to over
+            # a second, which the event loop cannot give.
+            self._client = asyncio.ensure_future(asyncio.to_thread(_new_client))
+        client = await asyncio.shield(self._client)
+        import httpx  # imported by now
+
         try:
-            response = await self._client.post(
+            response = await client.post(
                 export.webhook_url,
                 json=event,
                 headers={"User-Agent": f"stock-api-simulator/{__version__}", "X-Export-Queue": export.id},
@@ -179,7 +190,18 @@ class Runtime:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._client is not None:
-            await self._client.aclose()
+            with contextlib.suppress(Exception):  # a client that could not be made has nothing to close
+                await (await self._client).aclose()
+
+
+def _new_client() -> httpx.AsyncClient:
+    import anyio
+    import httpx
+
+    # anyio loads its asyncio backend on first use, which httpcore's first connection would otherwise do on the loop.
+    anyio.run(anyio.sleep, 0)
+    # trust_env=False: webhook receivers are the integrator's own (often local) servers, not behind proxies.
+    return httpx.AsyncClient(trust_env=False)
 
 
 async def _sleep(sandbox: Sandbox, seconds: float) -> None:
