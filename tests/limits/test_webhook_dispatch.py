@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench.crash_safety import BIN, Server
+from tests.limits.server import InMemory
 from tests.loopprobe import probe
 from tests.support import free_port, served
 from tests.vendors.kaching.conftest import LOC, STOCK, scenario
@@ -24,13 +24,6 @@ from tests.vendors.kaching.test_webhooks import Receiver, export
 
 VALUES = 100_000
 DELIVERED = 500  # delivering them all takes minutes; the first few hundred show them flowing
-
-
-class InMemory(Server):
-    def __init__(self, scenario_file: Path, port: int) -> None:
-        super().__init__(scenario_file.with_suffix(".db"), scenario_file, port)
-        self.argv = [str(BIN / "stocksim"), "serve", "--scenario", str(scenario_file), "--port", str(port)]
-        self.argv += ["--log-level", "warning"]
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def test_dispatching_a_large_imports_events_does_not_stall_the_loop(
     hook, url = receiver
     scenario_file = tmp_path / "scenario.yaml"
     scenario_file.write_text(scenario(delay=1, export=export(url)))
-    server = InMemory(scenario_file, free_port())
+    server = InMemory(scenario_file, free_port(), tmp_path / "server.log")
     server.start()
     try:
         body = json.dumps({LOC: {f"p{i:06d}": i for i in range(VALUES)}}).encode()
