@@ -127,11 +127,13 @@ class SimulatorApp(Starlette):
         settings: Settings = self.state.settings
         if settings.trust_proxy_headers:
             apply_forwarded(scope)
+        # With --db, an answer waits until the clock and fault-rule changes made so far are saved (see Sandboxes).
+        saving = self.state.sandboxes.saving_send
         if sockets.transport_of(send) is None:  # in process: no socket whose unread bytes could reset it
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, saving(send))
             return
         drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)
-        await super().__call__(scope, drained.receive, drained.send)
+        await super().__call__(scope, drained.receive, saving(drained.send))
 
 
 async def _render(request: Request, exc: Exception) -> Response:

@@ -325,6 +325,13 @@ class Settings:
         "COUNT",
         Count(1),
     )
+    kaching_events: int = _setting(
+        100_000,
+        "Stock events each sandbox keeps for /_sim/ka-ching/events; the oldest go first (their webhooks are still "
+        "sent).",
+        "COUNT",
+        Count(1),
+    )
     centra_update_products: int = _setting(
         100_000,
         "Products one Centra stock update (JSON lines or the GraphQL mutation) may name; more get Centra's 413.",

@@ -6,7 +6,8 @@ clock, fault rules, credential-failure counters) and is the one place that creat
 Each creation is a new *incarnation* (store/sandboxes.py): a request holds the ``Sandbox`` it resolved, and its
 units of work are checked against that incarnation, so a sandbox deleted and created again under the same name
 never receives a write meant for the one before. With --db, a sandbox's clock and fault rules (with their
-counters) are saved in its row as they change, and come back on restart.
+counters) are saved in its row as they change, before the answer to the request that changed them starts
+(``saving_send``), and come back on restart.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlite3
 from functools import partial
 
 import msgspec
+from starlette.types import Message, Send
 
 from simulator.auth import FailureTracker
 from simulator.clock import Clock, ClockState
@@ -145,6 +147,9 @@ class Sandboxes:
         self._by_incarnation: dict[str, Sandbox] = {}
         self._unsaved: dict[str, Sandbox] = {}  # by incarnation: clock or faults changed since the last save
         self._saver: asyncio.Task[None] | None = None
+        self._changes = 0  # changes made so far (with --db), and how many of them a save has covered
+        self._saved = 0
+        self._batch_saved = asyncio.Event()  # replaced after each batch the saver writes, once set
 
     @classmethod
     async def start(
@@ -270,11 +275,25 @@ class Sandboxes:
             raise
 
     async def flush(self) -> None:
-        """Wait until every clock and fault-rule change made so far is saved (a no-op without --db)."""
-        if self._saver is not None:
-            await self._saver
-        if self._unsaved:
-            await self._save()
+        """Wait until every clock and fault-rule change made so far is saved (a no-op without --db). Changes made
+        meanwhile are not waited for, so a steady stream of them cannot hold a caller."""
+        wanted = self._changes
+        while self._saved < wanted and (self._saver is not None or self._unsaved):
+            if self._saver is None:
+                self._saver = asyncio.get_running_loop().create_task(self._save())
+            await self._batch_saved.wait()
+
+    def saving_send(self, send: Send) -> Send:
+        """``send``, holding a response's start until every clock and fault-rule change made so far is saved: an
+        answer acknowledges a change, and a SIGKILL right after it must not lose it (it is only ever waited for when
+        something is unsaved, so only with --db)."""
+
+        async def saving(message: Message) -> None:
+            if message["type"] == "http.response.start" and self._saved < self._changes:
+                await self.flush()
+            await send(message)
+
+        return saving
 
     async def close(self) -> None:
         """On shutdown, before the store closes."""
@@ -286,6 +305,7 @@ class Sandboxes:
         # with their latest state. In memory there is no restart to save for.
         if self.store.path is None or sandbox.incarnation not in self._by_incarnation:
             return
+        self._changes += 1
         self._unsaved[sandbox.incarnation] = sandbox
         if self._saver is None:
             self._saver = asyncio.get_running_loop().create_task(self._save())
@@ -293,13 +313,21 @@ class Sandboxes:
     async def _save(self) -> None:
         try:
             while self._unsaved:
+                covered = self._changes
                 states = [(i, s.saved_runtime()) for i, s in self._unsaved.items()]
                 self._unsaved.clear()
                 await self.store.run(partial(rows.save_runtime, states=states))
+                self._saved = covered
+                self._wake_flushers()
         except Exception:
             log.exception("saving sandboxes' clocks and fault rules failed")
         finally:
             self._saver = None
+            self._wake_flushers()
+
+    def _wake_flushers(self) -> None:
+        self._batch_saved.set()
+        self._batch_saved = asyncio.Event()
 
 
 def _prepare(

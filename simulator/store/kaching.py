@@ -1,8 +1,9 @@
 """Ka-ching in the store: stock records per (account, location, product, variant), and the import queue's rows.
 
 Stock is a layered table (the scenario's counts shared, each sandbox's changes its own). Imports, their log,
-stock events and webhook deliveries are per-sandbox append-only tables, emptied by a reset. The queue's logic
-(applying imports, reading logs and events) is in kaching_queue.py.
+stock events and webhook deliveries are per-sandbox append-only tables, emptied by a reset; the log and the events
+keep only their newest entries (kc_event_held counts each sandbox's events and remembers which were evicted). The
+queue's logic (applying imports, reading logs and events) is in kaching_queue.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from simulator.store.part import StorePart
 # variant '' is the product's own count (a product without variants); Firebase keys are never empty.
 STOCK = LayeredTable("kc_stock", key=("account", "location", "product", "variant"), columns=("count",))
 TABLES = (STOCK,)
-SANDBOX_TABLES: tuple[str, ...] = ("kc_import", "kc_log", "kc_event", "kc_delivery", "kc_access")
+SANDBOX_TABLES: tuple[str, ...] = ("kc_import", "kc_log", "kc_event", "kc_event_held", "kc_delivery", "kc_access")
 DDL = """
 CREATE TABLE IF NOT EXISTS kc_import (
     id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
@@ -39,12 +40,16 @@ CREATE TABLE IF NOT EXISTS kc_event (
     quantity INTEGER NOT NULL, before INTEGER, after INTEGER, time REAL NOT NULL, at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kc_event_sandbox ON kc_event (sandbox, id);
+CREATE TABLE IF NOT EXISTS kc_event_held (
+    sandbox TEXT PRIMARY KEY, held INTEGER NOT NULL, evicted_from INTEGER, evicted_to INTEGER
+);
 CREATE TABLE IF NOT EXISTS kc_delivery (
     id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, export_queue TEXT NOT NULL,
     event_id INTEGER NOT NULL, attempt INTEGER NOT NULL, url TEXT NOT NULL, outcome TEXT NOT NULL,
     status_code INTEGER, error TEXT, at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS kc_delivery_sandbox ON kc_delivery (sandbox, id);
+CREATE INDEX IF NOT EXISTS kc_delivery_event ON kc_delivery (sandbox, event_id);
 CREATE TABLE IF NOT EXISTS kc_access (
     id INTEGER PRIMARY KEY AUTOINCREMENT, sandbox TEXT NOT NULL, account TEXT NOT NULL, queue TEXT NOT NULL,
     method TEXT NOT NULL, client TEXT NOT NULL, status INTEGER NOT NULL, at TEXT NOT NULL

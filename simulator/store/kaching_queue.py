@@ -21,6 +21,7 @@ _payload = msgspec.json.Encoder()
 _values = msgspec.json.Decoder(list[tuple[str, str, str | None, int]])
 _forced = msgspec.json.Decoder(list[str])
 DEFAULT_KEEP_LOG = 100_000  # --kaching-log-entries
+DEFAULT_KEEP_EVENTS = 100_000  # --kaching-events
 
 
 class Now(msgspec.Struct, frozen=True):
@@ -103,10 +104,17 @@ def drop_pending(conn: sqlite3.Connection, sandbox: str) -> None:
 
 
 def apply_due(
-    conn: sqlite3.Connection, world: World, scenario: LoadedScenario, now: Now, keep_log: int = DEFAULT_KEEP_LOG
+    conn: sqlite3.Connection,
+    world: World,
+    scenario: LoadedScenario,
+    now: Now,
+    keep_log: int = DEFAULT_KEEP_LOG,
+    keep_events: int = DEFAULT_KEEP_EVENTS,
 ) -> list[dict[str, Any]]:
-    """Apply every import that is due, in the order received per queue; returns the stock events made. Each queue
-    applied to keeps its newest ``keep_log`` log entries (--kaching-log-entries)."""
+    """Apply every import that is due, in the order received per queue; returns the stock events made (all of
+    them, for the webhooks, even those the bound evicts at once). Each queue applied to keeps its newest
+    ``keep_log`` log entries (--kaching-log-entries), the sandbox its newest ``keep_events`` stock events
+    (--kaching-events)."""
     pending = conn.execute(
         "SELECT id, account, queue, kind, payload, due, forced FROM kc_import "
         "WHERE sandbox = ? AND applied IS NULL ORDER BY id",
@@ -115,6 +123,7 @@ def apply_due(
     blocked: set[tuple[str, str]] = set()
     logged: set[str] = set()
     first_event: int | None = None
+    made = 0
     for import_id, account_id, queue, kind, payload, due, forced in pending:
         if (account_id, queue) in blocked or due > now.time:
             blocked.add((account_id, queue))  # a later import on this queue must wait for this one
@@ -126,6 +135,7 @@ def apply_due(
             for location, product, variant, value in _values.decode(payload):
                 event_id = _apply_value(conn, world, job, StockValue(location, product, variant, value), now)
                 first_event = first_event or event_id
+                made += event_id is not None
         conn.execute("UPDATE kc_import SET applied = ? WHERE id = ?", (now.time, import_id))
         logged.add(queue)
     for queue in logged:
@@ -135,7 +145,46 @@ def apply_due(
     rows = conn.execute(
         f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE sandbox = ? AND id >= ? ORDER BY id", (world.sandbox, first_event)
     ).fetchall()
+    _trim_events(conn, world.sandbox, made, keep_events)
     return [event_json(r) for r in rows]
+
+
+def _trim_events(conn: sqlite3.Connection, sandbox: str, made: int, keep: int) -> None:
+    """Keep the sandbox's newest ``keep`` stock events, and their delivery records. The count is kept beside them
+    (counting the rows would walk them all on every import), and so is the range of ids evicted, so that webhooks
+    queued for an evicted event still go out (see ``deliverable``)."""
+    row = conn.execute("SELECT held FROM kc_event_held WHERE sandbox = ?", (sandbox,)).fetchone()
+    if row is None:
+        # The first events since the sandbox was made or reset (or in a --db file from before the bound).
+        held = conn.execute("SELECT count(*) FROM kc_event WHERE sandbox = ?", (sandbox,)).fetchone()[0]
+        conn.execute("INSERT INTO kc_event_held (sandbox, held) VALUES (?, ?)", (sandbox, held))
+    else:
+        held = row[0] + made
+    excess = held - keep
+    if excess <= 0:
+        conn.execute("UPDATE kc_event_held SET held = ? WHERE sandbox = ?", (held, sandbox))
+        return
+    first, last = conn.execute(
+        "SELECT min(id), max(id) FROM (SELECT id FROM kc_event WHERE sandbox = ? ORDER BY id LIMIT ?)",
+        (sandbox, excess),
+    ).fetchone()
+    conn.execute("DELETE FROM kc_event WHERE sandbox = ? AND id <= ?", (sandbox, last))
+    conn.execute("DELETE FROM kc_delivery WHERE sandbox = ? AND event_id <= ?", (sandbox, last))
+    conn.execute(
+        "UPDATE kc_event_held SET held = ?, evicted_from = coalesce(evicted_from, ?), evicted_to = ? WHERE sandbox = ?",
+        (keep, first, last, sandbox),
+    )
+
+
+def deliverable(conn: sqlite3.Connection, sandbox: str, event_id: int) -> bool:
+    """Whether a webhook for the stock event should still go out: the event is there, or the bound evicted it. A
+    reset or delete wipes the events and the record of evictions alike, so their webhooks stop."""
+    row = conn.execute(
+        "SELECT 1 FROM kc_event WHERE sandbox = ? AND id = ? UNION ALL "
+        "SELECT 1 FROM kc_event_held WHERE sandbox = ? AND ? BETWEEN evicted_from AND evicted_to",
+        (sandbox, event_id, sandbox, event_id),
+    ).fetchone()
+    return row is not None
 
 
 def _apply_value(conn: sqlite3.Connection, world: World, job: _Import, value: StockValue, now: Now) -> int | None:

@@ -45,11 +45,6 @@ def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[dict[
     return [event_json(r) for r in conn.execute(sql, {"sandbox": sandbox, **msgspec.structs.asdict(f)})]
 
 
-def event_exists(conn: sqlite3.Connection, sandbox: str, event_id: int) -> bool:
-    row = conn.execute("SELECT 1 FROM kc_event WHERE sandbox = ? AND id = ?", (sandbox, event_id)).fetchone()
-    return row is not None
-
-
 def queue_log(conn: sqlite3.Connection, sandbox: str, queue: str, account: str | None) -> dict[str, Any]:
     """The queue's success and failure entries, its accesses and its imports, oldest first."""
     scope = "sandbox = ? AND queue = ?" + (" AND account = ?" if account is not None else "")

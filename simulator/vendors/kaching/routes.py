@@ -72,7 +72,10 @@ async def stock_import(request: Request) -> Response:
         # Without a delay the import is applied in the same transaction: no later request can see it pending.
         if account.processing_delay:
             return []
-        return queue.apply_due(conn, sandbox.world, sandbox.scenario, now, settings_of(request).kaching_log_entries)
+        settings = settings_of(request)
+        return queue.apply_due(
+            conn, sandbox.world, sandbox.scenario, now, settings.kaching_log_entries, settings.kaching_events
+        )
 
     events = await in_sandbox(request, sandbox, work, bulk=len(values) > BULK_VALUES)
     runtime.dispatch(sandbox, events)
