@@ -13,6 +13,8 @@ from simulator.toolkit.rules import FaultRule, RateLimit, Verification
 from simulator.vendors.centra.control import Allocation
 from simulator.vendors.centra.wire import StockUpdateIn
 from simulator.vendors.ilevel.control import FailRequest
+from simulator.vendors.ilevel.stock_wire import StockItemIn, StockRecordOut
+from simulator.vendors.ilevel.stock_wire import WarehouseOut as IlevelWarehouse
 from simulator.vendors.ilevel.wire import ItemIn
 from simulator.vendors.merchantpro.wire import InventoryPatch, InventoryRecord, WarehouseOut
 
@@ -52,7 +54,14 @@ DOCUMENTS: dict[str, Document] = {
         ),
         # The import body is decoded untyped (see vendors/kaching/wire.py): its schema is hand-written.
         Document("ka-ching", base="/ka-ching", vendor="ka-ching"),
-        Document("ilevel", structs=(ItemIn,), base="/ilevel/{tenant}", account="tenant", vendor="ilevel"),
+        Document(
+            "ilevel",
+            structs=(ItemIn, StockItemIn, StockRecordOut, IlevelWarehouse),
+            sent_as_is=(StockRecordOut, IlevelWarehouse),
+            base="/ilevel/{tenant}",
+            account="tenant",
+            vendor="ilevel",
+        ),
         # Get stock's records are dicts (vendors/centra/wire.py render_item): hand-written.
         Document("centra", structs=(StockUpdateIn,), base="/centra/{plugin}", account="plugin", vendor="centra"),
         Document(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from simulator.domain.ilevel import ItemChange, ItemError, Levels
+from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
@@ -76,22 +76,10 @@ def parse_items(items: list[dict[str, Any]]) -> tuple[list[ItemChange], dict[int
     return changes, invalid
 
 
-def failed_item(raw: dict[str, Any], error: ItemError, detail: str | None = None) -> dict[str, Any]:
-    """The item as sent, with the outcome (the doc's table says "massage"; its example, "message")."""
-    result = {**raw, "success": False, "message": error.message}
-    if detail is not None:
-        result["detail"] = detail
-    return result
-
-
-def stock_record(warehouse: str, variant: str, levels: Levels) -> dict[str, Any]:
-    return {
-        "warehouse_id": warehouse,
-        "variant_id": variant,
-        "inStock": levels.in_stock,
-        "demand": levels.demand,
-        "supply": levels.supply,
-    }
+def failed_item(raw: dict[str, Any], error: ItemError) -> dict[str, Any]:
+    """The item as sent, with the outcome and nothing else, as the doc's example has it (its table says "massage";
+    its example, "message")."""
+    return {**raw, "success": False, "message": error.message}
 
 
 def paged(collection: str, records: list[Any], page: int, pagesize: int, found: int) -> dict[str, Any]:
