@@ -110,6 +110,9 @@ class Tenant(msgspec.Struct, forbid_unknown_fields=True):
     single_item_update: bool = True
     # The HTTP status of errors 12001-12005 (undocumented; 400 is inferred).
     batch_error_status: ErrorStatus = 400
+    # How items are read: "strict" refuses "5", 5.0 and unknown properties (12051); "lenient" takes the numbers
+    # and leaves the properties out (simulator/vendors/ilevel/lenient.py).
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("stock", "fail_items")
 

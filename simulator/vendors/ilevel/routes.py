@@ -41,7 +41,7 @@ async def _batch_stock(request: Request, sandbox: Sandbox, tenant: Tenant) -> Re
     batch = wire.batch_of(body)
     warehouse = _warehouse(request, tenant)
     items = wire.items_of(batch)
-    changes, invalid = wire.parse_items(items)
+    changes, invalid = wire.parse_items(items, lenient=tenant.input == "lenient")
     # A fault rule's fail_items fail exactly as the scenario's own fail_items do: a plain 12051.
     forced = forced_failures(request)
     forced_positions = {c.position for c in changes if {c.variant_id, c.barcode, c.code} & forced}

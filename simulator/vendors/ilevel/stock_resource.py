@@ -36,10 +36,12 @@ from simulator.store import ilevel as store
 from simulator.store import ilevel_stock
 from simulator.vendors.base import forced_failures, in_sandbox, vendor_body
 from simulator.vendors.ilevel import errors, wire
+from simulator.vendors.ilevel.lenient import relax
 from simulator.vendors.ilevel.stock_wire import StockItemIn, record_out, stamp, variant_out, warehouse_out
 
 log = logging.getLogger(__name__)
 _encoder = msgspec.json.Encoder()
+_STOCK_ITEM_FIELDS = frozenset(StockItemIn.__struct_encode_fields__)
 
 # The batch errors whose HTTP status the vendor does not document: a tenant's batch_error_status sets it.
 _UNDOCUMENTED_STATUS = frozenset({12001, 12002, 12003, 12004, 12005})
@@ -104,7 +106,7 @@ async def update(request: Request, sandbox: Sandbox, tenant: Tenant) -> Response
         raise errors.BadQuery("Expected one stock item as a JSON object in the body")
     query_warehouse = request.query_params.get("warehouse_id")
     try:
-        item = msgspec.convert(raw, StockItemIn)
+        item = msgspec.convert(relax(raw, _STOCK_ITEM_FIELDS) if tenant.input == "lenient" else raw, StockItemIn)
     except msgspec.ValidationError as exc:
         if query_warehouse is not None:
             _known_warehouse(tenant, query_warehouse)

@@ -13,6 +13,7 @@ from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
+from simulator.vendors.ilevel.lenient import relax
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 Identifier = Annotated[str, msgspec.Meta(max_length=512)]
@@ -52,13 +53,16 @@ def items_of(batch: dict[str, Any]) -> list[Any]:
     return items
 
 
-def parse_items(items: list[dict[str, Any]]) -> tuple[list[ItemChange], dict[int, str]]:
+ITEM_FIELDS = frozenset(ItemIn.__struct_encode_fields__)
+
+
+def parse_items(items: list[dict[str, Any]], lenient: bool = False) -> tuple[list[ItemChange], dict[int, str]]:
     """Valid items as changes, and for the others the reason by position (they fail with 12051)."""
     changes: list[ItemChange] = []
     invalid: dict[int, str] = {}
     for position, raw in enumerate(items):
         try:
-            item = msgspec.convert(raw, ItemIn)
+            item = msgspec.convert(relax(raw, ITEM_FIELDS) if lenient else raw, ItemIn)
         except msgspec.ValidationError as exc:
             invalid[position] = _detail(str(exc), position)
             continue
