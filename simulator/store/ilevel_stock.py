@@ -46,8 +46,9 @@ INFO = LayeredTable(
 # A record's lastUpdate: the scenario's in the base table, a sandbox's writes in the live one.
 WHEN = LayeredTable("il_stock_when", key=("tenant", "warehouse", "variant"), columns=("at",))
 TABLES = (ORDER, COUNTED, INFO, WHEN)
-# The records a sandbox created, in the order it created them (overall and per warehouse).
-SANDBOX_TABLES = ("il_stock_added",)
+# The records a sandbox created, in the order it created them (overall and per warehouse); and the tenants whose
+# records a sandbox has listed since it was created or reset (see _ensure_listed).
+SANDBOX_TABLES = ("il_stock_added", "il_stock_listed")
 DDL = """
 CREATE TABLE IF NOT EXISTS il_stock_added (
     sandbox TEXT NOT NULL, tenant TEXT NOT NULL, warehouse TEXT NOT NULL, variant TEXT NOT NULL,
@@ -55,6 +56,9 @@ CREATE TABLE IF NOT EXISTS il_stock_added (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS il_stock_added_ord ON il_stock_added (sandbox, tenant, ord);
 CREATE UNIQUE INDEX IF NOT EXISTS il_stock_added_word ON il_stock_added (sandbox, tenant, warehouse, word);
+CREATE TABLE IF NOT EXISTS il_stock_listed (
+    sandbox TEXT NOT NULL, tenant TEXT NOT NULL, PRIMARY KEY (sandbox, tenant)
+) WITHOUT ROWID;
 """
 
 _json = msgspec.json.Encoder()
@@ -131,6 +135,7 @@ def page(
 ) -> StockPage:
     """Records ``offset`` .. ``offset + limit - 1`` of the tenant's (or one warehouse's), and how many there are."""
     _ensure_ordered(conn, world, tenant)
+    _ensure_listed(conn, world, tenant)
     params: dict[str, Any] = {"sandbox": world.sandbox, "scenario": world.scenario, "tenant": tenant}
     if warehouse is None:
         ords, scope = "ord", ""
@@ -272,3 +277,32 @@ def _ensure_ordered(conn: sqlite3.Connection, world: World, tenant: str) -> None
         """,
         params,
     )
+
+
+def _ensure_listed(conn: sqlite3.Connection, world: World, tenant: str) -> None:
+    """Once per sandbox and tenant (and after each reset): records the sandbox created before records had an order
+    (an older --db file) take places after the ones it has, by key. Later listings cost one lookup here."""
+    if conn.execute(
+        "SELECT 1 FROM il_stock_listed WHERE sandbox = ? AND tenant = ?", (world.sandbox, tenant)
+    ).fetchone():
+        return
+    params = {"sandbox": world.sandbox, "scenario": world.scenario, "tenant": tenant}
+    conn.execute(
+        """
+        INSERT INTO il_stock_added (sandbox, tenant, warehouse, variant, ord, word)
+        SELECT l.sandbox, l.tenant, l.warehouse, l.variant,
+            (SELECT coalesce(max(ord) + 1, 0) FROM il_stock_added WHERE sandbox = :sandbox AND tenant = :tenant)
+                + row_number() OVER (ORDER BY l.warehouse, l.variant) - 1,
+            (SELECT coalesce(max(word) + 1, 0) FROM il_stock_added AS a WHERE a.sandbox = :sandbox
+                AND a.tenant = :tenant AND a.warehouse = l.warehouse)
+                + row_number() OVER (PARTITION BY l.warehouse ORDER BY l.variant) - 1
+        FROM il_stock_live AS l
+        WHERE l.sandbox = :sandbox AND l.tenant = :tenant AND l.gone = 0
+            AND NOT EXISTS (SELECT 1 FROM il_stock_base AS b WHERE b.scenario = :scenario AND b.tenant = :tenant
+                AND b.warehouse = l.warehouse AND b.variant = l.variant)
+            AND NOT EXISTS (SELECT 1 FROM il_stock_added AS a WHERE a.sandbox = :sandbox AND a.tenant = :tenant
+                AND a.warehouse = l.warehouse AND a.variant = l.variant)
+        """,
+        params,
+    )
+    conn.execute("INSERT INTO il_stock_listed (sandbox, tenant) VALUES (?, ?)", (world.sandbox, tenant))

@@ -81,3 +81,27 @@ def test_every_statement_of_a_page_seeks_an_index(
         for step in plan:
             if step.startswith("SCAN"):
                 assert "json_each" in step or step.split()[1] in ("k", "CONSTANT"), f"{step}\n{sql}"
+
+
+def test_records_a_sandbox_created_before_records_had_an_order_are_listed_after_the_rest(
+    loaded: tuple[sqlite3.Connection, World],
+) -> None:
+    """A --db file written before this order existed has a sandbox's created records without places in it."""
+    conn, world = loaded
+    older = World("older", world.scenario)
+    scenario = load_text(SCENARIO, "plans.yaml")
+    tenant = scenario.spec.ilevel.tenants[0]
+    changes = [ItemChange(i, code=f"C-{n:06d}", in_stock=n) for i, n in enumerate((30, 10, 20))]
+    assert ilevel.apply_batch(conn, older, tenant, OTHER, changes, "2030-01-01T00:00:00") == []
+    conn.execute("DELETE FROM il_stock_added WHERE sandbox = 'older'")
+    conn.execute("DELETE FROM il_stock_listed WHERE sandbox = 'older'")
+    # A record created since then keeps its place; the older ones follow, by key.
+    later = [ItemChange(0, code="C-000040", in_stock=40)]
+    assert ilevel.apply_batch(conn, older, tenant, MAIN, later, "2030-01-01T00:00:00") == []
+    listed = ilevel_stock.page(conn, older, "big", None, 0, 10)
+    assert listed.found == 6
+    assert [r.levels.in_stock for r in listed.records][:3] == [1, 2, 40]
+    assert sorted(r.levels.in_stock for r in listed.records[3:]) == [10, 20, 30]
+    assert [r.variant for r in listed.records[3:]] == sorted(r.variant for r in listed.records[3:])
+    again = ilevel_stock.page(conn, older, "big", OTHER, 0, 10)
+    assert (again.found, [r.levels.in_stock for r in again.records][:1]) == (4, [2])
