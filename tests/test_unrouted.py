@@ -59,7 +59,7 @@ def raw(base: str, method: str, path: str) -> tuple[int, dict[str, str], dict[st
         ("merchantpro", MERCHANTPRO, "GET, PATCH"),
         ("ka-ching", KACHING, "POST, DELETE"),
         ("ka-ching", "/ka-ching/info", "GET, HEAD"),
-        ("ilevel", ILEVEL, "GET"),
+        ("ilevel", ILEVEL, "GET, POST"),
         ("centra", CENTRA, "GET, POST, PUT"),
         ("centra", "/sandboxes/default" + CENTRA, "GET, POST, PUT"),
     ],

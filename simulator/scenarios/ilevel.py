@@ -12,13 +12,21 @@ from simulator.scenarios.limits import MAX_GENERATED_ILEVEL
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem, unique_values
-from simulator.scenarios.types import NonEmpty, Quantity, Secret, Seed, Slug
+from simulator.scenarios.types import NonEmpty, Price, Quantity, Secret, Seed, Slug
 
 # i.LEVEL ids are 32 upper-case hex characters (every id in the doc). Lookups are case-sensitive, so the
 # scenario holds them in the one spelling clients must send.
 HexId = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-F]{32}$")]
 Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_GENERATED_ILEVEL)]
 Identifier = Literal["variant_id", "barcode", "code"]
+Text = Annotated[str, msgspec.Meta(max_length=512)]
+Position = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+# The vendor's stock page shows lastUpdate as "2020-08-05T12:27:08": local time, no zone (the simulator's is UTC).
+LastUpdate = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")]
+# Scenario stock records without a lastUpdate get this one, so a scenario reads the same on every run.
+DEFAULT_LAST_UPDATE = "2024-01-01T00:00:00"
+# The HTTP status of errors 12001-12005, which the vendor does not document.
+ErrorStatus = Annotated[int, msgspec.Meta(ge=400, le=599)]
 
 # Which identifier wins when an item names its variant more than once: "first" follows the doc's order
 # (variant_id, then barcode, then code) and ignores the rest; "agree" wants every given one to name the same
@@ -27,23 +35,46 @@ Precedence = Literal["first", "agree"]
 
 
 class Warehouse(msgspec.Struct, forbid_unknown_fields=True):
+    """The vendor's warehouse entity: ``code`` defaults to the name, ``fk_company`` to the tenant's company."""
+
     id: HexId
     name: NonEmpty
+    code: NonEmpty | None = None
+    fk_company: HexId | None = None
+    detail: Text = ""
+
+
+class Product(msgspec.Struct, forbid_unknown_fields=True):
+    id: HexId
+    code: NonEmpty
+    title: NonEmpty
 
 
 class Variant(msgspec.Struct, forbid_unknown_fields=True):
+    """A variant of a product (``product`` names one of the tenant's ``products``; without it the variant is the
+    only variant of a product of its own, coded and titled like the variant)."""
+
     variant_id: HexId
     barcode: NonEmpty | None = None
     code: NonEmpty | None = None
     name: NonEmpty | None = None
+    product: HexId | None = None
+    colour: Text = ""
+    size: Text = ""
+    # The variant's place among its product's variants; None: its position in the scenario's list, from 1.
+    sequence: Position | None = None
+    detail: Text = ""
+    vatable: bool = True
+    rrp: Price = 0.0
 
 
-class Stock(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "inStock"}):
+class Stock(msgspec.Struct, forbid_unknown_fields=True, rename={"in_stock": "inStock", "last_update": "lastUpdate"}):
     warehouse: HexId
     variant: HexId
     in_stock: Quantity = 0
     demand: Quantity = 0
     supply: Quantity = 0
+    last_update: LastUpdate = DEFAULT_LAST_UPDATE
 
 
 class FailItem(msgspec.Struct, forbid_unknown_fields=True):
@@ -74,6 +105,16 @@ class Tenant(msgspec.Struct, forbid_unknown_fields=True):
     stock: list[Stock] = []
     fail_items: list[FailItem] = []
     identifier_precedence: Precedence = "first"
+    products: list[Product] = []
+    # The company the warehouses belong to (warehouse_company); None: an id derived from the tenant's name.
+    company: HexId | None = None
+    # POST /api/stock, the single-item update the batch page mentions but does not document (inferred).
+    single_item_update: bool = True
+    # The HTTP status of errors 12001-12005 (undocumented; 400 is inferred).
+    batch_error_status: ErrorStatus = 400
+    # How items are read: "strict" refuses "5", 5.0 and unknown properties (12051); "lenient" takes the numbers
+    # and leaves the properties out (simulator/vendors/ilevel/lenient.py).
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("stock", "fail_items")
 
@@ -192,6 +233,10 @@ def _check_tenant(tenant: Tenant, here: str) -> list[Problem]:
     unique_values(problems, f"{here}.variants", "code", [v.code for v in tenant.variants], skip_none=True)
     if tenant.generate is not None:
         problems.extend(_check_generate(tenant, here))
+    products = unique_values(problems, f"{here}.products", "id", [p.id for p in tenant.products])
+    for i, variant in enumerate(tenant.variants):
+        if variant.product is not None and variant.product not in products:
+            problems.append(Problem(f"{here}.variants[{i}].product", f"no product with id {variant.product!r}"))
     variants = Variants(tenant)
     unique_values(problems, f"{here}.stock", "(warehouse, variant)", [(s.warehouse, s.variant) for s in tenant.stock])
     for i, stock in enumerate(tenant.stock):

@@ -15,6 +15,7 @@ import msgspec
 from simulator.domain.ilevel import Catalog, ItemChange, ItemError, Levels, plan, resolve
 from simulator.scenarios import ilevel as spec
 from simulator.scenarios.loaded import LoadedScenario
+from simulator.store import ilevel_stock
 from simulator.store.layered import LayeredTable, World
 from simulator.store.part import StorePart
 
@@ -28,9 +29,9 @@ STOCK = LayeredTable("il_stock", key=("tenant", "warehouse", "variant"), columns
 # Items forced to fail with 12051: the scenario's in the base table, the control plane's per sandbox.
 # warehouse "" means every warehouse.
 FAILS = LayeredTable("il_fail", key=("tenant", "warehouse", "variant"), columns=())
-TABLES = (VARIANTS, STOCK, FAILS)
-SANDBOX_TABLES: tuple[str, ...] = ()
-DDL = ""
+TABLES = (VARIANTS, STOCK, FAILS, *ilevel_stock.TABLES)
+SANDBOX_TABLES: tuple[str, ...] = ilevel_stock.SANDBOX_TABLES
+DDL = ilevel_stock.DDL
 
 _json = msgspec.json.Encoder()
 _IN = "IN (SELECT value FROM json_each(:{name}))"
@@ -46,7 +47,7 @@ def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
         fails = {(tenant.name, f.warehouse or "", spec.fail_variant(tenant, f)) for f in tenant.fail_items}
         FAILS.seed(conn, scenario.id, sorted(fails, key=str))
         count += len(variants) + len(stock) + len(fails)
-    return count
+    return count + ilevel_stock.seed(conn, scenario)
 
 
 def apply_batch(
@@ -55,8 +56,10 @@ def apply_batch(
     tenant: spec.Tenant,
     warehouse: str,
     changes: Sequence[ItemChange],
+    now: str,
 ) -> list[tuple[int, ItemError]]:
-    """Apply the items that pass, inside the caller's transaction; returns the failures."""
+    """Apply the items that pass, inside the caller's transaction; returns the failures. ``now`` is the records'
+    lastUpdate."""
     catalog = _catalog(conn, world, tenant.name, changes)
     forced = {
         r[2]
@@ -75,6 +78,9 @@ def apply_batch(
         conn,
         world,
         ((tenant.name, warehouse, v, lv.in_stock, lv.demand, lv.supply) for v, lv in result.writes.items()),
+    )
+    ilevel_stock.record_writes(
+        conn, world, tenant.name, warehouse, list(result.writes), set(result.writes) - set(current), now
     )
     return result.failures
 

@@ -97,8 +97,41 @@ ilevel:
     assert path == "$.ilevel.tenants[0].warehouses[0].id"
     assert "^[0-9A-F]{32}$" in message
     [(path, message)] = problems("ilevel:\n  tenants:\n    - {name: t, username: u, api_key: k, colour: red}\n")
-    assert (path, message) == (
-        "$.ilevel.tenants[0].colour",
-        "unknown field `colour`; expected one of: name, username, api_key, warehouses, variants, generate, stock, "
-        "fail_items, identifier_precedence",
+    # A tenant has more fields than an unknown-field message lists.
+    assert (path, message) == ("$.ilevel.tenants[0].colour", "unknown field `colour`")
+
+
+def test_stock_resource_fields_are_checked_with_their_paths() -> None:
+    text = (
+        "ilevel:\n  tenants:\n    - name: t\n      username: u\n      api_key: k\n"
+        "      batch_error_status: 200\n"
+        "      input: loose\n"
+        "      warehouses: [{id: 1571945CAB99744086F9FDFC9D9332D5, name: Main, fk_company: acme}]\n"
+        "      products: [{id: 9F1E2D3C4B5A69788796A5B4C3D2E1F0, code: P, title: T},\n"
+        "                 {id: 9F1E2D3C4B5A69788796A5B4C3D2E1F0, code: Q, title: U}]\n"
+        "      variants:\n"
+        "        - {variant_id: 0A5EEDAF16F8D54486AB2AD7474B3994, product: FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF}\n"
+        "        - {variant_id: 1571945CAB99744086F9FDFC9D9332D5, sequence: -1, rrp: -2}\n"
+        "      stock:\n"
+        "        - {warehouse: 1571945CAB99744086F9FDFC9D9332D5, variant: 0A5EEDAF16F8D54486AB2AD7474B3994,\n"
+        "           lastUpdate: '2020-08-05 12:27:08'}\n"
     )
+    found = dict(problems(text))
+    assert set(found) == {
+        "$.ilevel.tenants[0].batch_error_status",
+        "$.ilevel.tenants[0].input",
+        "$.ilevel.tenants[0].warehouses[0].fk_company",
+        "$.ilevel.tenants[0].variants[1].sequence",
+        "$.ilevel.tenants[0].variants[1].rrp",
+        "$.ilevel.tenants[0].stock[0].lastUpdate",
+    }, found
+    # Cross-field rules run once the shapes are right.
+    text = text.replace("      batch_error_status: 200\n      input: loose\n", "").replace(", fk_company: acme", "")
+    text = text.replace(", sequence: -1, rrp: -2", "").replace("'2020-08-05 12:27:08'", "'2020-08-05T12:27:08'")
+    assert problems(text) == [
+        (
+            "$.ilevel.tenants[0].products[1].id",
+            "duplicate id '9F1E2D3C4B5A69788796A5B4C3D2E1F0' (first at $.ilevel.tenants[0].products[0])",
+        ),
+        ("$.ilevel.tenants[0].variants[0].product", "no product with id 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF'"),
+    ]

@@ -12,6 +12,8 @@ from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.ilevel import errors
 from simulator.vendors.ilevel.control import FailRequest, control_routes
 from simulator.vendors.ilevel.routes import routes
+from simulator.vendors.ilevel.stock_wire import StockItemIn, StockRecordOut
+from simulator.vendors.ilevel.stock_wire import WarehouseOut as IlevelWarehouse
 from simulator.vendors.ilevel.wire import ItemIn
 
 
@@ -32,7 +34,14 @@ def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
 VENDOR = Vendor(
     name="ilevel",
     routes=routes(),
-    openapi=Document("ilevel", structs=(ItemIn,), base="/ilevel/{tenant}", account="tenant", vendor="ilevel"),
+    openapi=Document(
+        "ilevel",
+        structs=(ItemIn, StockItemIn, StockRecordOut, IlevelWarehouse),
+        sent_as_is=(StockRecordOut, IlevelWarehouse),
+        base="/ilevel/{tenant}",
+        account="tenant",
+        vendor="ilevel",
+    ),
     control_structs=(FailRequest,),
     credentials=Carriers(headers=frozenset({"authorization"})),
     section=PART,

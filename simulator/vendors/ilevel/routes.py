@@ -1,10 +1,10 @@
 """i.LEVEL Connect under a tenant's base ``/ilevel/{tenant}``: POST /api/batchStock, GET /api/warehouse and
-GET /api/stock. Credentials are checked before the body is read."""
+GET/POST /api/stock (stock_resource.py). Credentials are checked before the body is read."""
 
 from __future__ import annotations
 
+import logging
 import re
-import sqlite3
 from functools import partial
 
 from starlette.requests import Request
@@ -12,15 +12,16 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import basic_matches
-from simulator.domain.ilevel import ItemChange, ItemError
+from simulator.domain.ilevel import ItemError
 from simulator.http import any_method, json_response
 from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
 from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
-from simulator.vendors.ilevel import errors, wire
+from simulator.vendors.ilevel import errors, stock_resource, stock_wire, wire
 
+log = logging.getLogger(__name__)
 HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 MAX_PAGESIZE = 1000
 DEFAULT_PAGESIZE = 100
@@ -30,31 +31,41 @@ async def batch_stock(request: Request) -> Response:
     _allow(request, ("POST",))
     sandbox, tenant = _resolve(request)
     _authenticate(request, tenant)
+    with stock_resource.tenant_statuses(tenant):
+        return await _batch_stock(request, sandbox, tenant)
+
+
+async def _batch_stock(request: Request, sandbox: Sandbox, tenant: Tenant) -> Response:
     body = await vendor_body(request, errors.PayloadTooLarge)
     # Checked in the order of the doc's error table.
     batch = wire.batch_of(body)
     warehouse = _warehouse(request, tenant)
     items = wire.items_of(batch)
-    changes, invalid = wire.parse_items(items)
+    changes, invalid = wire.parse_items(items, lenient=tenant.input == "lenient")
     # A fault rule's fail_items fail exactly as the scenario's own fail_items do: a plain 12051.
     forced = forced_failures(request)
     forced_positions = {c.position for c in changes if {c.variant_id, c.barcode, c.code} & forced}
     changes = [c for c in changes if c.position not in forced_positions]
+    now = stock_wire.stamp(sandbox.clock.now())
     failures = (
         await in_sandbox(
             request,
             sandbox,
-            partial(store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes),
+            partial(
+                store.apply_batch, world=sandbox.world, tenant=tenant, warehouse=warehouse, changes=changes, now=now
+            ),
         )
         if changes
         else []
     )
     if not failures and not invalid and not forced_positions:
         return json_response({"allPassed": True, "results": []})
-    reasons: dict[int, tuple[ItemError, str | None]] = {p: (e, None) for p, e in failures}
-    reasons.update({p: (ItemError.FAILED_TO_SAVE, detail) for p, detail in invalid.items()})
-    reasons.update({p: (ItemError.FAILED_TO_SAVE, None) for p in forced_positions})
-    results = [wire.failed_item(items[p], *reasons[p]) for p in sorted(reasons)]
+    reasons: dict[int, ItemError] = {p: e for p, e in failures}
+    reasons.update({p: ItemError.FAILED_TO_SAVE for p in [*invalid, *forced_positions]})
+    for position, why in invalid.items():
+        # The vendor's result has no room for why an item could not be read; the server log has.
+        log.info("i.LEVEL batch item %d failed with 12051: %s", position, why)
+    results = [wire.failed_item(items[p], reasons[p]) for p in sorted(reasons)]
     return errors.SomeItemsFailed(results).response()
 
 
@@ -65,42 +76,18 @@ async def warehouses(request: Request) -> Response:
     page, pagesize = _paging(request)
     start = (page - 1) * pagesize
     chosen = tenant.warehouses[start : start + pagesize]
-    records = [{"id": w.id, "name": w.name} for w in chosen]
+    records = [stock_wire.warehouse_out(tenant, w) for w in chosen]
     return json_response(wire.paged("warehouse", records, page, pagesize, len(tenant.warehouses)))
 
 
 async def stock(request: Request) -> Response:
-    _allow(request, ("GET",))
+    _allow(request, ("GET", "POST"))
     sandbox, tenant = _resolve(request)
     _authenticate(request, tenant)
-    warehouse = _warehouse(request, tenant)
-    page, pagesize = _paging(request)
-    query = request.query_params
-    lookup = ItemChange(-1, query.get("variant_id"), query.get("barcode"), query.get("code"))
-    world, run = sandbox.world, partial(in_sandbox, request, sandbox)
-    if lookup.variant_id is None and lookup.barcode is None and lookup.code is None:
-        found, page_rows = await run(
-            partial(
-                store.stock_page,
-                world=world,
-                tenant=tenant.name,
-                warehouse=warehouse,
-                offset=(page - 1) * pagesize,
-                limit=pagesize,
-            )
-        )
-        records = [wire.stock_record(warehouse, v, lv) for v, lv in page_rows]
-        return json_response(wire.paged("stock", records, page, pagesize, found))
-
-    def one(conn: sqlite3.Connection) -> list[object]:
-        variant = store.find_variant(conn, world, tenant, lookup)
-        if variant is None:
-            return []
-        levels = store.read_levels(conn, world, tenant.name, warehouse, [variant])
-        return [wire.stock_record(warehouse, variant, levels[variant])] if variant in levels else []
-
-    matched = await run(one)
-    return json_response(wire.paged("stock", matched if page == 1 else [], page, pagesize, len(matched)))
+    with stock_resource.tenant_statuses(tenant):
+        if request.method == "GET":
+            return await stock_resource.read(request, sandbox, tenant, *_paging(request))
+        return await stock_resource.update(request, sandbox, tenant)
 
 
 async def unknown_path(request: Request) -> Response:

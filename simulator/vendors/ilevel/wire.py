@@ -8,10 +8,11 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from simulator.domain.ilevel import ItemChange, ItemError, Levels
+from simulator.domain.ilevel import ItemChange, ItemError
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json, located
 from simulator.vendors.ilevel.errors import BATCH_LIMIT, ItemLimitExceeded, MissingBatchStock, MissingItems
+from simulator.vendors.ilevel.lenient import relax
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 Identifier = Annotated[str, msgspec.Meta(max_length=512)]
@@ -48,13 +49,16 @@ def items_of(batch: dict[str, Any]) -> list[Any]:
     return items
 
 
-def parse_items(items: list[dict[str, Any]]) -> tuple[list[ItemChange], dict[int, str]]:
+ITEM_FIELDS = frozenset(ItemIn.__struct_encode_fields__)
+
+
+def parse_items(items: list[dict[str, Any]], lenient: bool = False) -> tuple[list[ItemChange], dict[int, str]]:
     """Valid items as changes, and for the others the reason by position (they fail with 12051)."""
     changes: list[ItemChange] = []
     invalid: dict[int, str] = {}
     for position, raw in enumerate(items):
         try:
-            item = msgspec.convert(raw, ItemIn)
+            item = msgspec.convert(relax(raw, ITEM_FIELDS) if lenient else raw, ItemIn)
         except msgspec.ValidationError as exc:
             invalid[position] = _detail(str(exc), position)
             continue
@@ -72,22 +76,10 @@ def parse_items(items: list[dict[str, Any]]) -> tuple[list[ItemChange], dict[int
     return changes, invalid
 
 
-def failed_item(raw: dict[str, Any], error: ItemError, detail: str | None = None) -> dict[str, Any]:
-    """The item as sent, with the outcome (the doc's table says "massage"; its example, "message")."""
-    result = {**raw, "success": False, "message": error.message}
-    if detail is not None:
-        result["detail"] = detail
-    return result
-
-
-def stock_record(warehouse: str, variant: str, levels: Levels) -> dict[str, Any]:
-    return {
-        "warehouse_id": warehouse,
-        "variant_id": variant,
-        "inStock": levels.in_stock,
-        "demand": levels.demand,
-        "supply": levels.supply,
-    }
+def failed_item(raw: dict[str, Any], error: ItemError) -> dict[str, Any]:
+    """The item as sent, with the outcome and nothing else, as the doc's example has it (its table says "massage";
+    its example, "message")."""
+    return {**raw, "success": False, "message": error.message}
 
 
 def paged(collection: str, records: list[Any], page: int, pagesize: int, found: int) -> dict[str, Any]:

@@ -22,11 +22,14 @@ async def post_batch(client: httpx.AsyncClient, body: Any, path: str = BATCH, **
     return await client.post(path, json=body, headers={**JSON, **DEMO}, **kw)
 
 
+LEVELS = ("fk_warehouse", "fk_variant", "inStock", "demand", "supply")
+
+
 async def stock_of(client: httpx.AsyncClient, variant: str, warehouse: str = WAREHOUSE) -> list[Any]:
+    """The variant's record in the warehouse (or nothing), cut down to where it is and its three figures."""
     r = await client.get(f"/ilevel/demo/api/stock?warehouse_id={warehouse}&variant_id={variant}", headers=DEMO)
     assert r.status_code == 200, r.text
-    records: list[Any] = r.json()["response"]["stock"]
-    return records
+    return [{k: record[k] for k in LEVELS} for record in r.json()["response"]["stock"]]
 
 
 async def snapshot(client: httpx.AsyncClient) -> Any:

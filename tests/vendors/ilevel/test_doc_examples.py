@@ -77,7 +77,7 @@ async def post(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
 
 
 def record(variant: str, in_stock: int, demand: int = 0, supply: int = 0) -> dict[str, object]:
-    return {"warehouse_id": WAREHOUSE, "variant_id": variant, "inStock": in_stock, "demand": demand, "supply": supply}
+    return {"fk_warehouse": WAREHOUSE, "fk_variant": variant, "inStock": in_stock, "demand": demand, "supply": supply}
 
 
 async def test_using_variant_id(client: httpx.AsyncClient) -> None:
