@@ -288,7 +288,7 @@ def bench_size(count: int, rounds: int, per_round: int) -> dict[str, Any]:
 def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_round: int = 100) -> None:
     rows = {}
     for count in sizes:
-        print(f"catalog: {count:,} items per vendor...", flush=True)
+        print(f"  catalog: {count:,} items per vendor...", flush=True)
         rows[str(count)] = bench_size(count, rounds, per_round)
     results["catalog"] = {"sizes": rows}
 

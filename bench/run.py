@@ -19,6 +19,8 @@ import os
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,29 +58,36 @@ def main() -> int:
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     started = time.perf_counter()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        if "throughput" in only:
-            throughput.bench_throughput(results, wrk, args.seconds, args.rounds, args.peers)
-        if "cold_start" in only:
-            throughput.bench_cold_start(results, args.cold_runs)
-        if "catalog" in only:
-            sizes = [int(s) for s in args.catalog_sizes.split(",")]
-            catalog.bench_catalog(results, sizes, args.rounds)
-        if "sandboxes" in only:
-            sandboxes.bench_sandboxes(results, [int(s) for s in args.sizes.split(",")], Path(tmp))
-        if "ilevel" in only:
-            sandboxes.bench_ilevel_batch(results, Path(tmp))
-        if "plugin" in only:
-            plugin.bench_plugin(results, Path(tmp))
-        if "scaling" in only:
-            scaling.bench_scaling(results, args.seconds, wrk)
+        sections: dict[str, Callable[[], None]] = {
+            "throughput": lambda: throughput.bench_throughput(results, wrk, args.seconds, args.rounds, args.peers),
+            "cold_start": lambda: throughput.bench_cold_start(results, args.cold_runs),
+            "catalog": lambda: catalog.bench_catalog(
+                results, [int(s) for s in args.catalog_sizes.split(",")], args.rounds
+            ),
+            "sandboxes": lambda: sandboxes.bench_sandboxes(results, [int(s) for s in args.sizes.split(",")], Path(tmp)),
+            "ilevel": lambda: sandboxes.bench_ilevel_batch(results, Path(tmp)),
+            "plugin": lambda: plugin.bench_plugin(results, Path(tmp)),
+            "scaling": lambda: scaling.bench_scaling(results, args.seconds, wrk),
+        }
+        for name, run in sections.items():
+            if name not in only:
+                continue
+            print(f"{name}...", flush=True)
+            try:
+                run()
+            except Exception:  # one section's failure must not lose the others' figures
+                traceback.print_exc()
+                results.setdefault("failed", {})[name] = traceback.format_exc(limit=3)
+            out.write_text(json.dumps(results, indent=2))
     info["load_average_at_end"] = os.getloadavg()
     results["seconds"] = time.perf_counter() - started
     print(report(results))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2))
+    out.write_text(json.dumps(results, indent=2))
     print(f"wrote {args.out}")
-    return 0
+    return 1 if results.get("failed") else 0
 
 
 def report(results: dict[str, Any]) -> str:
@@ -86,7 +95,7 @@ def report(results: dict[str, Any]) -> str:
         f"{results['command']} at {results['when']}, {results['seconds']:.0f} s",
         targets.describe(results["machine"]),
     ]
-    if "throughput" in results:
+    if "throughput" in results or "cold_start" in results:
         parts.append(throughput.table(results))
     if "catalog" in results:
         parts.append(catalog.table(results))
@@ -96,6 +105,8 @@ def report(results: dict[str, Any]) -> str:
         parts.append(sandboxes.extra_table(results))
     if "scaling" in results:
         parts.append(scaling.table(results))
+    if "failed" in results:
+        parts.append("FAILED sections (traceback above): " + ", ".join(results["failed"]))
     judged = targets.judge(results)
     if judged:
         parts.append(targets.table(judged))

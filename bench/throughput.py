@@ -136,8 +136,7 @@ def bench_cold_start(results: dict[str, Any], runs: int) -> None:
     }
 
 
-def table(results: dict[str, Any]) -> str:
-    t = results["throughput"]
+def _rates(t: dict[str, Any]) -> list[str]:
     servers = list(t["servers"])
     head = "".join(f"{name:>12}" for name in servers)
     extra = "  sim/wiremock" if "wiremock" in servers else ""
@@ -152,10 +151,15 @@ def table(results: dict[str, Any]) -> str:
             if extra:
                 line += f"{t['ratios'][f'{call}_{measure}_vs_wiremock']:>14.2f}"
             lines.append(line)
+    return lines
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = _rates(results["throughput"]) if "throughput" in results else []
     c = results.get("cold_start")
     if c:
         lines.append(
-            f"{'cold start to first 200, s (median of ' + str(c['runs']) + ')':<44}{c['simulator_s']:>12.3f}"
-            f"{c['baseline_s']:>12.3f}  (simulator, bare){c['ratio']:>8.2f}"
+            f"{'cold start to first 200 s, median of ' + str(c['runs']):<44}{c['baseline_s']:>12.3f}"
+            f"{c['simulator_s']:>12.3f}{c['ratio']:>10.2f}"
         )
     return "\n".join(lines)
