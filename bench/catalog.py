@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -253,44 +254,53 @@ def measure(client: httpx.Client, probe: Probe, ordinals: list[int], offset: int
     return times
 
 
-def bench_size(count: int, rounds: int, per_round: int) -> dict[str, Any]:
-    """Start a server on ``count`` items (timed: that is the seeding), then each probe's median per round."""
-    port = free_port()
-    argv = [sys.executable, "-m", "bench.catalog", "--count", str(count), "--port", str(port)]
-    with (
-        server(argv, port, timeout=STARTUP_TIMEOUT) as started,
-        httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=60) as client,
-    ):
-        warm = sample(count, 20, seed=99)
-        for probe in PROBES:
-            if not probe.write:
-                measure(client, probe, warm)
-        medians: dict[str, list[float]] = {p.name: [] for p in PROBES}
-        p90s: dict[str, list[float]] = {p.name: [] for p in PROBES}
-        # Reads first in each round: a write puts its item in the sandbox's own layer, which a later read of
-        # that item would then hit instead of the scenario's.
-        for r in range(rounds):
-            ordinals = sample(count, per_round, seed=r)
-            for probe in sorted(PROBES, key=lambda p: p.write):
-                times = measure(client, probe, ordinals, offset=r * per_round)
-                medians[probe.name].append(statistics.median(times))
-                p90s[probe.name].append(sorted(times)[int(0.9 * len(times))])
+def _round(client: httpx.Client, count: int, r: int, per_round: int) -> dict[str, list[float]]:
+    """One round on one server: every probe over the round's random items, reads before writes (a write puts its
+    item in the sandbox's own layer, which a later read of that item would hit instead of the scenario's)."""
+    ordinals = sample(count, per_round, seed=r)
     return {
-        "startup_s": started,
-        "rounds": rounds,
-        "requests_per_round": per_round,
-        "median_ms": {k: statistics.median(v) for k, v in medians.items()},
-        "p90_ms": {k: statistics.median(v) for k, v in p90s.items()},
-        "round_medians_ms": medians,
+        probe.name: measure(client, probe, ordinals, offset=r * per_round)
+        for probe in sorted(PROBES, key=lambda p: p.write)
     }
 
 
 def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_round: int = 100) -> None:
-    rows = {}
-    for count in sizes:
-        print(f"  catalog: {count:,} items per vendor...", flush=True)
-        rows[str(count)] = bench_size(count, rounds, per_round)
-    results["catalog"] = {"sizes": rows}
+    """A server per size, started one after another (each start timed alone: that is the seeding) and kept up;
+    then each round visits every size in turn, so a growth ratio compares figures taken minutes apart at most,
+    whatever else the machine runs."""
+    medians: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
+    p90s: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
+    started: dict[int, float] = {}
+    with ExitStack() as stack:
+        clients: dict[int, httpx.Client] = {}
+        for count in sizes:
+            print(f"  catalog: seeding {count:,} items per vendor...", flush=True)
+            port = free_port()
+            argv = [sys.executable, "-m", "bench.catalog", "--count", str(count), "--port", str(port)]
+            started[count] = stack.enter_context(server(argv, port, timeout=STARTUP_TIMEOUT))
+            client = httpx.Client(base_url=f"http://127.0.0.1:{port}", trust_env=False, timeout=60)
+            clients[count] = stack.enter_context(client)
+            for probe in PROBES:
+                if not probe.write:
+                    measure(client, probe, sample(count, 20, seed=99))
+        for r in range(rounds):
+            for count in sizes:
+                for name, times in _round(clients[count], count, r, per_round).items():
+                    medians[count][name].append(statistics.median(times))
+                    p90s[count][name].append(sorted(times)[int(0.9 * len(times))])
+    results["catalog"] = {
+        "rounds": rounds,
+        "requests_per_round": per_round,
+        "sizes": {
+            str(n): {
+                "startup_s": started[n],
+                "median_ms": {k: statistics.median(v) for k, v in medians[n].items()},
+                "p90_ms": {k: statistics.median(v) for k, v in p90s[n].items()},
+                "round_medians_ms": medians[n],
+            }
+            for n in sizes
+        },
+    }
 
 
 def table(results: dict[str, Any]) -> str:
@@ -298,11 +308,12 @@ def table(results: dict[str, Any]) -> str:
     keys = list(sizes)
     first, last = keys[0], keys[-1]
     head = "".join(f"{int(k):>12,}" for k in keys)
-    lines = [f"{'median ms per request, random items':<40}{head}{f'{int(last):,}/{int(first):,}':>14}"]
+    rounds = results["catalog"].get("rounds", "?")
+    lines = [f"{f'median ms per request, {rounds} rounds':<40}{head}{f'{int(last):,}/{int(first):,}':>16}"]
     for probe in PROBES:
         cells = "".join(f"{sizes[k]['median_ms'][probe.name]:>12.2f}" for k in keys)
         ratio = sizes[last]["median_ms"][probe.name] / sizes[first]["median_ms"][probe.name]
-        lines.append(f"{probe.name:<40}{cells}{ratio:>13.2f}x")
+        lines.append(f"{probe.name:<40}{cells}{ratio:>15.2f}x")
     cells = "".join(f"{sizes[k]['startup_s']:>12.1f}" for k in keys)
     lines.append(f"{'start-up with seeding, s':<40}{cells}")
     return "\n".join(lines)
