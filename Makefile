@@ -65,8 +65,14 @@ test-latest: | $(UV)
 fuzz: $(VENV)/.test-stamp
 	STOCKSIM_FUZZ=1 $(BIN)/pytest
 
+# Ratios against a bare Starlette app in the same run, random-item lookups at 1k/100k/1M items per vendor, the
+# pytest plugin's cost, each of issue 14's targets judged met or not (docs/performance.md). PEERS=1 also measures
+# WireMock (npm's wiremock jar on Debian's Java, both installed when missing); BENCH_ARGS="--only catalog" and the
+# like pick sections (python -m bench.run --help).
+PEERS ?=
+BENCH_ARGS ?=
 bench: $(VENV)/.test-stamp
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(if $(filter 1 yes true,$(PEERS)),--peers) $(BENCH_ARGS)
 
 # SOAK_SECONDS (600) of mixed four-vendor load on a `stocksim serve` subprocess: sandboxes cycled, faults firing,
 # journals full; fails when memory or p99 drift or an acknowledged write is lost. Writes bench/results/soak.json.

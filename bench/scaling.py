@@ -39,7 +39,7 @@ def _sandboxes(front: httpx.Client, count: int) -> list[str]:
 
 def _throughput(load: Load, workers: int, seconds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as state, Cluster(workers, Path(state)) as cluster:
-        with httpx.Client(base_url=cluster.front_url, trust_env=False) as front:
+        with httpx.Client(base_url=cluster.front_url, trust_env=False, headers=cluster.headers) as front:
             names = _sandboxes(front, SANDBOXES)
             spread = {w.name: sum(cluster.shard_of(n, front) is w for n in names) for w in cluster.workers}
         auth = httpx.BasicAuth(*MP_AUTH)._auth_header
@@ -70,7 +70,10 @@ def _throughput(load: Load, workers: int, seconds: int) -> dict[str, Any]:
 def _creation(cluster: Cluster, n: int = 60) -> dict[str, float]:
     """Median PUT /_sim/sandboxes/{name} of a new name: through the front, and straight to the worker it lands on."""
     through, direct = [], []
-    with httpx.Client(base_url=cluster.front_url, trust_env=False) as front, httpx.Client(trust_env=False) as c:
+    with (
+        httpx.Client(base_url=cluster.front_url, trust_env=False, headers=cluster.headers) as front,
+        httpx.Client(trust_env=False, headers=cluster.headers) as c,
+    ):
         for i in range(n):
             name = f"create-{uuid.uuid4().hex[:8]}"
             t0 = time.perf_counter()
@@ -90,7 +93,7 @@ def _loss(cluster: Cluster, window: float = 3.0) -> dict[str, Any]:
     """One client per surviving worker's sandboxes, sending one request after another for ``window`` seconds
     before and after SIGKILL of another worker: latencies and failures of the survivors' sandboxes, and how the
     dead worker's sandboxes answer."""
-    with httpx.Client(base_url=cluster.front_url, trust_env=False, timeout=10) as front:
+    with httpx.Client(base_url=cluster.front_url, trust_env=False, timeout=10, headers=cluster.headers) as front:
         names = _sandboxes(front, SANDBOXES)
         home = cluster.shard_of("default", front)
         victim = next(w for w in cluster.workers if w is not home)

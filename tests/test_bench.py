@@ -1,0 +1,109 @@
+"""`make bench`'s own parts, small and fast: its scenarios, the requests it times, and how it judges figures.
+The real run is `make bench` (minutes, not part of `make test`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from bench import catalog, targets, throughput
+from bench.harness import parse_wrk
+from simulator.app import create_app
+from simulator.config import Settings
+from simulator.pytest_plugin import serve_app
+from simulator.scenarios.loader import load_file
+
+COUNT = 40
+
+
+def test_the_throughput_scenario_has_no_toolkit_rules() -> None:
+    spec = load_file(throughput.SCENARIO).spec
+    assert spec.faults == [] and spec.rate_limits == []
+    assert [p.id for p in spec.merchantpro.shops[0].products] == [10001]
+
+
+def test_every_catalog_probe_reaches_the_random_item_it_names() -> None:
+    app = create_app(Settings(), catalog.build(COUNT))
+    with serve_app(app) as url, httpx.Client(base_url=url, trust_env=False) as client:
+        ordinals = sorted(set(catalog.sample(COUNT, 30)))
+        assert ordinals[0] < COUNT // 4 and ordinals[-1] > 3 * COUNT // 4  # spread, not the first rows
+        for probe in catalog.PROBES:
+            times = catalog.measure(client, probe, ordinals)
+            assert len(times) == len(ordinals), probe.name
+        # Past the catalog, every read probe's check refuses the answer.
+        for probe in catalog.PROBES:
+            if not probe.write and not probe.name.startswith("Ka-ching"):
+                with pytest.raises(RuntimeError, match=probe.name):
+                    catalog.measure(client, probe, [COUNT + 1])
+
+
+def test_ratios_are_taken_within_a_round_then_the_median() -> None:
+    def figure(rps: float, p99: float) -> dict[str, float]:
+        return {"rps": rps, "p99_ms": p99}
+
+    rounds = [
+        {"bare_get": figure(1000, 2), "simulator_get": figure(500, 4), "bare_patch": figure(800, 2)}
+        | {"simulator_patch": figure(400, 8)},
+        # A slow round for both: its ratio is still 0.5, though the simulator's rate is far below the others'.
+        {"bare_get": figure(100, 20), "simulator_get": figure(50, 40), "bare_patch": figure(80, 20)}
+        | {"simulator_patch": figure(60, 40)},
+        {"bare_get": figure(1000, 2), "simulator_get": figure(900, 3), "bare_patch": figure(800, 2)}
+        | {"simulator_patch": figure(200, 2)},
+    ]
+    out = throughput.summarize(rounds, ["bare", "simulator"])
+    assert out["ratios"]["get_rps_vs_bare"] == 0.5
+    assert out["ratios"]["patch_rps_vs_bare"] == 0.5
+    assert out["ratios"]["patch_p99_vs_bare"] == 2.0
+    assert out["servers"]["simulator"]["get"]["rps"] == 500
+
+
+def test_targets_are_judged_met_or_not() -> None:
+    slow = next(p.name for p in catalog.PROBES if p.name.endswith("sku triple") and not p.write)
+    large = {p.name: 50.0 if p.name == slow else 2.4 for p in catalog.PROBES}
+    sizes = {
+        "1000": {"median_ms": {p.name: 2.0 for p in catalog.PROBES}, "startup_s": 1.0},
+        "1000000": {"median_ms": large, "startup_s": 1.0},
+    }
+    results: dict[str, Any] = {
+        "throughput": {
+            "ratios": {
+                "get_rps_vs_bare": 0.61,
+                "patch_rps_vs_bare": 0.79,
+                "get_p99_vs_bare": 3.0,
+                "patch_p99_vs_bare": 3.2,
+            }
+        },
+        "cold_start": {"ratio": 1.4},
+        "catalog": {"sizes": sizes},
+        "extra": {targets.PLUGIN_KEY: {"value": 25.0}},
+    }
+    verdicts = {t.name: t.met for t in targets.judge(results)}
+    assert verdicts["MerchantPro GET rps, x bare Starlette"]
+    assert not verdicts["MerchantPro PATCH adjust_by rps, x bare Starlette"]
+    assert verdicts["GET p99 at 32 connections, x bare"] and not verdicts["PATCH p99 at 32 connections, x bare"]
+    assert verdicts["cold start, x bare uvicorn app"]
+    assert not verdicts[f"{slow}, 1,000,000 / 1,000 items"]
+    assert verdicts["MerchantPro GET sku, 1,000,000 / 1,000 items"]
+    assert not any("batchStock" in name for name in verdicts)  # writes have no growth target
+    assert not verdicts["pytest plugin, stock_sandbox set-up + tear-down, ms"]
+    assert "NOT MET" in targets.table(targets.judge(results))
+
+
+WRK_OUT = """Running 1s test @ http://127.0.0.1:8000/item
+  Latency Distribution
+     50%  1.20ms
+     99%  {p99}
+  4000 requests in 1.00s, 0.5MB read
+Requests/sec:   3998.52
+Transfer/sec:    500.00KB
+NON2XX {non2xx}
+"""
+
+
+def test_wrk_output_is_read_and_non_2xx_answers_fail_the_figure() -> None:
+    assert parse_wrk(WRK_OUT.format(p99="850.00us", non2xx=0), "GET") == {"rps": 3998.52, "p99_ms": 0.85}
+    assert parse_wrk(WRK_OUT.format(p99="1.50s", non2xx=0), "GET")["p99_ms"] == 1500.0
+    with pytest.raises(RuntimeError, match="3 responses were not 2xx"):
+        parse_wrk(WRK_OUT.format(p99="1ms", non2xx=3), "GET")
