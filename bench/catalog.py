@@ -57,7 +57,8 @@ def build(count: int) -> Any:
     """The bench's scenario at ``count`` items per vendor, checked by the simulator's rules (a LoadedScenario)."""
     from simulator.scenarios import centra, ilevel, kaching, merchantpro
     from simulator.scenarios.loaded import LoadedScenario
-    from simulator.scenarios.model import Scenario, check
+    from simulator.scenarios.loader import registered
+    from simulator.scenarios.model import check, scenario_type
 
     shop = merchantpro.Shop(
         name="bench",
@@ -101,7 +102,9 @@ def build(count: int) -> Any:
             kaching.Stock(location="store", product=f"P{n:07d}", variant="V1", count=100) for n in range(1, count + 1)
         ],
     )
-    spec = Scenario(
+    # The document type is built from the registered vendors' sections, so its fields are known only at run time.
+    document: Any = scenario_type(registered())
+    spec = document(
         name=f"bench-catalog-{count}",
         description="make bench: one account per vendor, no faults, no rate limits",
         merchantpro=merchantpro.Section(shops=[shop]),

@@ -13,6 +13,7 @@ from bench.harness import parse_wrk
 from simulator.app import create_app
 from simulator.config import Settings
 from simulator.pytest_plugin import serve_app
+from simulator.scenarios import merchantpro
 from simulator.scenarios.loader import load_file
 
 COUNT = 40
@@ -21,7 +22,7 @@ COUNT = 40
 def test_the_throughput_scenario_has_no_toolkit_rules() -> None:
     spec = load_file(throughput.SCENARIO).spec
     assert spec.faults == [] and spec.rate_limits == []
-    assert [p.id for p in spec.merchantpro.shops[0].products] == [10001]
+    assert [p.id for p in merchantpro.section(load_file(throughput.SCENARIO)).shops[0].products] == [10001]
 
 
 def test_every_catalog_probe_reaches_the_random_item_it_names() -> None:
