@@ -55,6 +55,7 @@ def test_dispatching_a_large_imports_events_does_not_stall_the_loop(
         server.stop()
     assert [e["product_id"] for e in hook.received[:3]] == ["p000000", "p000001", "p000002"]
     assert running.p99_ms < 100, f"p99 {running.p99_ms:.0f} ms"
-    # One stall is one slow sample, which a p99 over a thousand hides: the worst is bounded too, with room for a
-    # machine shared with other jobs.
-    assert running.worst_ms < 200, f"worst {running.worst_ms:.0f} ms"
+    # One stall is one slow sample, which a p99 over a thousand hides, so the slowest answer is bounded too. Handing
+    # the events over one by one and importing httpx for the first webhook on the loop made it 707 ms on a quiet
+    # machine; fixed, it stayed under 200 ms there, and reached 274 ms under a load average of 9 on 2 cores.
+    assert running.worst_ms < 500, f"slowest answer {running.worst_ms:.0f} ms"
