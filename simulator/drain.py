@@ -35,6 +35,11 @@ class Drained:
         # A body declared larger than the cap is refused unread: reading the cap's worth would not save the rest.
         declared = next((value.decode("latin-1") for name, value in headers if name == b"content-length"), "")
         self.over_cap = is_digits(declared) and exceeds(declared, limit)
+        # A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112, 6.3), nor one declaring
+        # 0: its answer goes out as it is, in one write, with nothing to wait for (most GETs; make bench counted three
+        # writes per GET before).
+        chunked = any(name == b"transfer-encoding" for name, _ in headers)
+        self.body_done = not chunked and (declared == "" or (is_digits(declared) and not declared.lstrip("0")))
 
     async def receive(self) -> Message:
         message = await self._receive()

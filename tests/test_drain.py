@@ -109,3 +109,38 @@ def test_a_body_that_stops_is_waited_for_no_longer_than_the_header_timeout() -> 
             while sock.recv(65536):  # then the server gives up on the rest and, the body unfinished, closes
                 pass
             assert 0.5 < time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize(
+    ("headers", "writes"),
+    [
+        ([], 1),  # a GET: no Content-Length, no Transfer-Encoding, so no body (RFC 9112, 6.3)
+        ([(b"content-length", b"0")], 1),
+        ([(b"content-length", b"000")], 1),
+        ([(b"content-length", b"5")], 2),  # a body not yet read: the answer, then (once drained) its end
+        ([(b"transfer-encoding", b"chunked")], 2),
+    ],
+)
+def test_an_answer_to_a_request_without_a_body_is_one_write(headers: list[tuple[bytes, bytes]], writes: int) -> None:
+    import asyncio
+
+    from starlette.types import Message
+
+    from simulator.drain import Drained
+
+    sent: list[Message] = []
+    pending: list[Message] = [{"type": "http.request", "body": b"hello", "more_body": False}]
+
+    async def receive() -> Message:
+        return pending.pop() if pending else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def answer() -> None:
+        drained = Drained({"type": "http", "headers": headers}, receive, send, limit=1_000, seconds=1.0)
+        await drained.send({"type": "http.response.body", "body": b"{}", "more_body": False})
+
+    asyncio.run(answer())
+    assert len(sent) == writes
+    assert sent[-1].get("more_body", False) is False
