@@ -67,6 +67,15 @@ class Store:
                 return _transaction(self._raw, work)
         return _transaction(self._raw, work)
 
+    async def read(self, work: Work[T]) -> T:
+        """A request-sized unit that only reads, on the event loop's thread, outside a transaction: units never
+        interleave on this one connection, so its SELECTs see one state without BEGIN and COMMIT around them (two
+        statements, and the write lock of BEGIN IMMEDIATE, that a lookup does not need)."""
+        if self._thread_unit.locked():
+            async with self._thread_unit:
+                return work(self._raw)
+        return work(self._raw)
+
     async def run_in_thread(self, work: Work[T], *, transaction: bool = True) -> T:
         """A unit that may take long (bulk seeding, large reads), on aiosqlite's thread."""
         async with self._thread_unit:

@@ -100,12 +100,15 @@ def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError])
     return sandbox
 
 
-async def in_sandbox(request: Request, sandbox: Sandbox, work: Work[T], bulk: bool = False) -> T:
+async def in_sandbox(
+    request: Request, sandbox: Sandbox, work: Work[T], bulk: bool = False, read_only: bool = False
+) -> T:
     """Run a unit of work for the sandbox this request resolved (vendor_sandbox). The sandbox is checked in the
-    same transaction: if it was deleted since (and maybe created again under its name), nothing is read or
-    written and the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread."""
+    same unit: if it was deleted since (and maybe created again under its name), nothing is read or written and
+    the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread; a ``read_only``
+    one runs without a transaction (Store.read)."""
     store = store_of(request)
-    run = store.run_in_thread if bulk else store.run
+    run = store.run_in_thread if bulk else store.read if read_only else store.run
     try:
         return await run(guarded(sandbox.incarnation, work))
     except SandboxGone:

@@ -34,6 +34,26 @@ async def test_a_failing_unit_is_rolled_back() -> None:
     await store.close()
 
 
+async def test_a_read_takes_no_write_lock(tmp_path: Path) -> None:
+    """A lookup (Store.read) runs outside a transaction: while another connection holds the write lock, reads still
+    answer (a unit under BEGIN IMMEDIATE would wait for the lock)."""
+    path = tmp_path / "db.sqlite"
+    store = await Store.open(str(path), DDL)
+    await store.run(lambda c: c.execute("INSERT INTO t VALUES ('a', 1)"))
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        assert await store.read(lambda c: c.execute("SELECT v FROM t WHERE k = 'a'").fetchone()[0]) == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    try:
+        assert await store.read(lambda c: c.in_transaction) is False
+        assert await store.run(lambda c: c.in_transaction) is True
+    finally:
+        await store.close()
+
+
 async def test_loop_units_wait_for_a_thread_unit_in_flight() -> None:
     store = await Store.open(None, DDL)
     await store.run(lambda c: c.execute("INSERT INTO t VALUES ('n', 0)"))

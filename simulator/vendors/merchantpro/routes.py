@@ -35,7 +35,10 @@ async def inventory(request: Request) -> Response:
     identifier: str = request.path_params["identifier"]
     if request.method == "GET":
         found = await in_sandbox(
-            request, sandbox, partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier)
+            request,
+            sandbox,
+            partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier),
+            read_only=True,
         )
         if found is None:
             raise errors.NotFound()
