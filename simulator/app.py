@@ -25,6 +25,7 @@ from simulator.exchange import RAW_SEND, Toolkit
 from simulator.http import any_path
 from simulator.openapi.routes import routes as openapi_routes
 from simulator.proxy import apply_forwarded
+from simulator.requestline import RequestLine, headless
 from simulator.sandboxes import Limits, Sandboxes
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
@@ -76,6 +77,7 @@ def create_app(
             await store.close()
 
     vendor_routes: list[BaseRoute] = [route for vendor in registry for route in vendor.routes]
+    in_sandboxes = Mount("/sandboxes/{sandbox}", routes=vendor_routes)
     routes: list[BaseRoute] = [
         Mount(
             "/_sim",
@@ -85,7 +87,7 @@ def create_app(
                 *openapi_routes(),
             ],
         ),
-        Mount("/sandboxes/{sandbox}", routes=vendor_routes),
+        in_sandboxes,
         *vendor_routes,
     ]
     any_path(routes)
@@ -95,6 +97,8 @@ def create_app(
         Middleware(Dashboard, token=settings.control_token),
         Middleware(ControlToken, token=settings.control_token),
         Middleware(Toolkit, vendors={v.name: v for v in registry}, carriers=carriers(registry)),
+        # Inside the toolkit, so the journal, rate limits and faults see the request line as the client sent it.
+        Middleware(RequestLine, slash_routes=[in_sandboxes, *vendor_routes]),
     ]
     app = SimulatorApp(routes=routes, lifespan=lifespan, exception_handlers=handlers, middleware=middleware)
     app.state.settings = settings
@@ -129,7 +133,10 @@ class SimulatorApp(Starlette):
             apply_forwarded(scope)
         # With --db, an answer waits until the clock and fault-rule changes made so far are saved (see Sandboxes).
         saving = self.state.sandboxes.saving_send
-        if sockets.transport_of(send) is None:  # in process: no socket whose unread bytes could reset it
+        in_process = sockets.transport_of(send) is None  # no socket whose unread bytes could reset it
+        if scope["method"] == "HEAD":
+            send = headless(send)  # outermost, so no answer to a HEAD has a body, whoever gives it
+        if in_process:
             await super().__call__(scope, receive, saving(send))
             return
         drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)

@@ -53,9 +53,17 @@ class VendorError(SimulatorError):
 
 
 def allow(allowed: Sequence[str]) -> dict[str, str]:
-    """The headers of a 405: the methods the resource takes."""
-    return {"Allow": ", ".join(allowed)}
+    """The headers of a 405: the methods the resource takes (HEAD wherever GET is: see requestline.py)."""
+    return {"Allow": ", ".join(with_head(allowed))}
 
 
 def not_allowed(method: str, allowed: Sequence[str]) -> str:
-    return f"Method {method} is not allowed here; allowed: {', '.join(allowed)}"
+    return f"Method {method} is not allowed here; allowed: {', '.join(with_head(allowed))}"
+
+
+def with_head(methods: Sequence[str]) -> list[str]:
+    """``methods`` with HEAD right after GET, when GET is among them and HEAD is not."""
+    listed = list(methods)
+    if "GET" in listed and "HEAD" not in listed:
+        listed.insert(listed.index("GET") + 1, "HEAD")
+    return listed

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.masking import COMMON, Carriers, mask_headers, mask_query
+from simulator.requestline import slash_written
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
@@ -219,8 +220,10 @@ class Exchange:
         faults = self.sandbox.faults
         if not faults.rules:
             return Decision()
-        items = _items(self.path, await self.read_body() if faults.wants_items else b"")
-        facts = Facts(self.vendor.name, self.account, self.scope["method"], self.path, items)
+        # A rule on a path catches it with a trailing slash too: the vendor answers both alike (requestline.py).
+        path = self.path[:-1] if slash_written(self.scope) and self.path != "/" else self.path
+        items = _items(path, await self.read_body() if faults.wants_items else b"")
+        facts = Facts(self.vendor.name, self.account, self.scope["method"], path, items)
         return faults.decide(facts, self.sandbox.clock.now())
 
     async def _recording_send(self, message: Message) -> None:
@@ -231,8 +234,12 @@ class Exchange:
         if message["type"] == "http.response.start":
             self.status = message["status"]
             self.entry.response_headers = mask_headers(message.get("headers", []), self.carriers)
-        elif message["type"] == "http.response.body" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES:
+        elif message["type"] == "http.response.body" and self._keeps_body():
             self.response_chunks.append(message.get("body", b""))
+
+    def _keeps_body(self) -> bool:
+        # What the client got: an answer to a HEAD goes out without its body (app.SimulatorApp).
+        return self.entry.method != "HEAD" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES
 
     async def _respond(self, response: Response) -> None:
         await response(self.scope, self.receive, self._recording_send)

@@ -87,3 +87,56 @@ def missing_field(message: str) -> str | None:
     """The field named by msgspec's "missing required field" message, else None."""
     match = _MISSING.match(message)
     return match["field"] if match else None
+
+
+# msgspec's names for the kinds of JSON value, in the simulator's words: what a field wants, and what it was given.
+_WANTED = {
+    "int": "a whole number",
+    "float": "a number",
+    "str": "a string",
+    "bool": "true or false",
+    "null": "null",
+    "object": "an object",
+    "array": "an array",
+    "bytes": "base64 text",
+    "datetime": "an RFC 3339 date-time",
+    "date": "a date (YYYY-MM-DD)",
+    "time": "a time of day",
+    "uuid": "a UUID",
+    "decimal": "a decimal number",
+}
+_GIVEN = {"int": "a whole number", "float": "a number with a fraction or an exponent", "bool": "true or false"}
+_EXPECTED = re.compile(r"^Expected `(?P<wanted>[^`]*)`(?P<rest>.*)$")
+_GOT = re.compile(r", got `(?P<given>[^`]*)`")
+_INVALID = re.compile(r"^Invalid (?:enum )?value (?P<value>.*)$")
+_TICKS = re.compile(r"`([^`]*)`")
+
+
+def in_our_words(message: str) -> str:
+    """A msgspec validation message (``located``'s first part) in the simulator's words: what was expected, what
+    was found, and field names in double quotes; never msgspec's backticked type names. Vendors word their own
+    errors with it too (``located`` gives the path)."""
+    if (field := unknown_field(message)) is not None:
+        return f'unknown field "{field}"'
+    if (field := missing_field(message)) is not None:
+        return f'missing required field "{field}"'
+    if match := _EXPECTED.match(message):
+        rest = _GOT.sub(lambda m: f", found {_given(m['given'])}", match["rest"]).replace(", got ", ", found ")
+        return _TICKS.sub(r'"\1"', f"expected {wanted(match['wanted'])}{rest}".replace(" that's ", " that is "))
+    if match := _INVALID.match(message):
+        return f"{match['value']} is not one of the accepted values"
+    if message == "Invalid RFC3339 encoded datetime":
+        return f"expected {_WANTED['datetime']}"
+    if message == "Number out of range":
+        return "the number is out of range"
+    return message  # already ours (a __post_init__'s check), or a kind of message msgspec did not have when written
+
+
+def wanted(kinds: str) -> str:
+    """msgspec's ``int | object`` as "a whole number or an object"."""
+    words = [_WANTED.get(kind.strip(), kind.strip()) for kind in kinds.split("|")]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _given(kind: str) -> str:
+    return _GIVEN.get(kind, _WANTED.get(kind, kind))

@@ -26,6 +26,7 @@ CORE = [
     "unrouted.py",
     "errors.py",
     "http.py",
+    "requestline.py",
     "masking.py",
     "logs.py",
     "documents.py",

@@ -56,12 +56,12 @@ def raw(base: str, method: str, path: str) -> tuple[int, dict[str, str], dict[st
 @pytest.mark.parametrize(
     ("vendor", "path", "allow"),
     [
-        ("merchantpro", MERCHANTPRO, "GET, PATCH"),
+        ("merchantpro", MERCHANTPRO, "GET, HEAD, PATCH"),
         ("ka-ching", KACHING, "POST, DELETE"),
         ("ka-ching", "/ka-ching/info", "GET, HEAD"),
-        ("ilevel", ILEVEL, "GET, POST"),
-        ("centra", CENTRA, "GET, POST, PUT"),
-        ("centra", "/sandboxes/default" + CENTRA, "GET, POST, PUT"),
+        ("ilevel", ILEVEL, "GET, HEAD, POST"),
+        ("centra", CENTRA, "GET, HEAD, POST, PUT"),
+        ("centra", "/sandboxes/default" + CENTRA, "GET, HEAD, POST, PUT"),
     ],
 )
 def test_methods_a_vendor_does_not_take_get_its_405(base: str, method: str, vendor: str, path: str, allow: str) -> None:

@@ -36,6 +36,7 @@ from simulator.sandboxes import (
 )
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import ScenarioError, load_data, load_file, load_text
+from simulator.scenarios.shape import kind_of
 from simulator.store.sandboxes import SandboxGone, guarded
 from simulator.vendors.base import parts_of, settings_of, store_of, vendors_of
 from simulator.webhooks import refused
@@ -241,7 +242,7 @@ async def _creation_request(request: Request, name: str | None = None) -> tuple[
         raise BadRequest('expected a JSON object with the optional fields "name", "scenario" and "scenario_file"')
     named = name if data.get("name") is None else data["name"]  # null: not named in the body
     if named is not None and not isinstance(named, str):
-        raise BadRequest(f'"name" must be a string, got {type(named).__name__}')
+        raise BadRequest(f"invalid request body: $.name: expected a string, found {kind_of(named)}")
     if name is not None and named != name:
         # A proxy routed this request by the name in its URL: a sandbox made under another name would be on a
         # shard that requests naming it never reach.

@@ -14,27 +14,13 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.clock import iso
 from simulator.http import json_response
-from simulator.jsonbody import MalformedJson, decode_json
 from simulator.plane.errors import BadRequest, Conflict, LimitExceeded, NotFound
-from simulator.plane.params import control_body, sandbox_param
+from simulator.plane.params import control_body, converted, decoded, json_of, sandbox_param
 from simulator.sandboxes import TooManyFaultRules, fault_rule_room
-from simulator.scenarios.loader import split_error
 from simulator.scenarios.model import check_targets
+from simulator.scenarios.shape import split_error
 from simulator.toolkit.journal import Entry, selects, verify
 from simulator.toolkit.rules import FaultRule, Method, Verification
-
-
-def _decode(raw: bytes, kind: Any, at: str = "$") -> Any:
-    try:
-        data = decode_json(raw) if raw.strip() else None
-    except MalformedJson as exc:
-        raise BadRequest(f"malformed JSON: {exc.reason}") from None
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        path, message = split_error(str(exc))
-        path = at + path[1:]
-        raise BadRequest(f"invalid request body: {path}: {message}", [{"path": path, "message": message}]) from None
 
 
 async def faults_list(request: Request) -> Response:
@@ -45,18 +31,14 @@ async def faults_list(request: Request) -> Response:
 async def faults_add(request: Request) -> Response:
     """One rule, a list of rules, or ``{"faults": [...]}``; all or nothing."""
     sandbox = sandbox_param(request)
-    raw = await control_body(request)
-    try:
-        data = decode_json(raw) if raw.strip() else None
-    except MalformedJson as exc:
-        raise BadRequest(f"malformed JSON: {exc.reason}") from None
+    data = json_of(await control_body(request))
     if isinstance(data, dict) and set(data) == {"faults"}:
         data, at = data["faults"], "$.faults"
     elif isinstance(data, list):
         at = "$"
     else:
         data, at = [data], "$"
-    rules: list[FaultRule] = _decode(msgspec.json.encode(data), list[FaultRule], at)
+    rules = converted(data, list[FaultRule], at)
     try:
         fault_rule_room(sandbox, len(rules), request.app.state.sandboxes.limits.max_fault_rules)
     except TooManyFaultRules as exc:
@@ -137,7 +119,7 @@ async def journal_clear(request: Request) -> Response:
 
 async def verify_route(request: Request) -> Response:
     sandbox = sandbox_param(request)
-    wanted: Verification = _decode(await control_body(request), Verification)
+    wanted = decoded(await control_body(request), Verification)
     ok, results = verify(sandbox.journal.entries(), wanted.expect)
     body = {"sandbox": sandbox.name, "ok": ok, "results": results}
     if ok:
@@ -165,7 +147,7 @@ async def clock_get(request: Request) -> Response:
 async def clock_change(request: Request) -> Response:
     """Applied in this order: set, freeze (or run), advance."""
     sandbox = sandbox_param(request)
-    change: ClockChange = _decode(await control_body(request), ClockChange)
+    change = decoded(await control_body(request), ClockChange)
     if change.freeze and change.run:
         raise BadRequest("freeze and run cannot both be true")
     clock = sandbox.clock

@@ -18,6 +18,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from simulator.jsonbody import in_our_words
 from simulator.scenarios.problems import Problem
 
 _AT = re.compile(r"^(?P<message>.*) - at `(?P<path>\$[^`]*)`$", re.DOTALL)
@@ -50,14 +51,12 @@ def problems(data: Any, kind: type, limit: int | None = None) -> list[Problem]:
 
 
 def split_error(error: str) -> tuple[str, str]:
-    """A msgspec validation message -> (JSON path, what was wrong there); for the checks msgspec runs itself."""
+    """A msgspec validation message -> (JSON path, what was wrong there, in the simulator's words); for the checks
+    msgspec runs itself."""
     match = _AT.match(error)
-    if not match:
-        return "$", error
-    message, path = match["message"], match["path"]
-    if _NUMBER_FOR_TEXT.match(message):
-        message += QUOTE_HINT
-    return path, message
+    message, path = (match["message"], match["path"]) if match else (error, "$")
+    hint = QUOTE_HINT if _NUMBER_FOR_TEXT.match(message) else ""
+    return path, in_our_words(message) + hint
 
 
 class _Problems:
@@ -168,7 +167,7 @@ def _struct(value: Any, struct: Any, path: str, out: _Problems, _: mi.UnionType 
     known = _field_names(struct.cls)
     for key, item in value.items():
         if type(key) is not str:
-            out.add(Problem(path, f"expected field names to be text, found {_kind(key)}"))
+            out.add(Problem(path, f"expected field names to be text, found {kind_of(key)}"))
             continue
         if key == struct.tag_field:
             if item != struct.tag:
@@ -177,7 +176,9 @@ def _struct(value: Any, struct: Any, path: str, out: _Problems, _: mi.UnionType 
         index = known.get(key)
         if index is None:
             if struct.forbid_unknown_fields:
-                out.add(Problem(f"{path}.{key}", _unknown(key, list(known)), at_key=True))
+                # A tagged struct without fields of its own takes its tag alone.
+                names = list(known) or ([struct.tag_field] if struct.tag_field else [])
+                out.add(Problem(f"{path}.{key}", _unknown(key, names), at_key=True))
             continue
         _check(item, struct.fields[index].type, f"{path}.{key}", out, None)
     for field in struct.fields:
@@ -196,6 +197,8 @@ def _unknown(key: str, names: list[str]) -> str:
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
     if close:
         return f"unknown field `{key}`; did you mean `{close[0]}`?"
+    if not names:
+        return f"unknown field `{key}`; no fields are allowed here"
     if len(names) <= 12:
         return f"unknown field `{key}`; expected one of: {', '.join(names)}"
     return f"unknown field `{key}`"
@@ -262,7 +265,7 @@ def _regex(pattern: str) -> re.Pattern[str]:
 
 
 def _mismatch(kind: mi.Type, value: Any, path: str) -> Problem:
-    message = f"expected {describe(kind)}, found {_kind(value)}"
+    message = f"expected {describe(kind)}, found {kind_of(value)}"
     if type(value) in (int, float) and _takes_text(kind):
         message += QUOTE_HINT
     return Problem(path, message)
@@ -359,7 +362,7 @@ def _literal(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
     """A value of the wrong sort: what sort it is, and the value when it is short."""
     if value is None:
         return "null"

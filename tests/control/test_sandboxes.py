@@ -119,7 +119,7 @@ async def test_deleting_a_posted_scenarios_last_sandbox_drops_its_rows(client: h
         ({"json": {"name": "bad name!"}}, 400, "must match"),
         ({"json": {"name": "trailing-newline\n"}}, 400, "must match"),
         ({"json": {"name": "x" * 65}}, 400, "must match"),
-        ({"json": {"name": 5}}, 400, "must be a string"),
+        ({"json": {"name": 5}}, 400, "$.name: expected a string, found the number 5"),
         ({"json": {"nam": "x"}}, 400, "optional fields"),
         ({"json": [1]}, 400, "optional fields"),
         ({"content": b"{oops", "headers": {"Content-Type": "application/json"}}, 400, "malformed JSON"),

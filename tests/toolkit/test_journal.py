@@ -78,7 +78,7 @@ def test_verify_passes_and_fails_with_an_explanation(box: Box) -> None:
     [
         ({"expect": [{"exactly": -1}]}, "$.expect[0].exactly"),
         ({"expect": [{"exactly": 1, "at_least": 1}]}, "$.expect[0]"),
-        ({"expect": [{"methd": "GET"}]}, "$.expect[0]"),
+        ({"expect": [{"methd": "GET"}]}, "$.expect[0].methd"),
         ({"expect": "all"}, "$.expect"),
         ({}, "$"),
     ],

@@ -132,3 +132,88 @@ async def test_the_journal_masks_the_vendors_credentials(client: httpx.AsyncClie
     entry = (await client.get("/_sim/journal", params={"vendor": vendor.name})).json()["entries"][0]
     secrets = [v for k, v in api["auth"].items() if k in ("password", "token", "apikey", "key")]
     assert secrets and not any(s in json.dumps(entry) for s in secrets)
+
+
+def _with_slash(url: str) -> str:
+    """The URL with a trailing slash on its path (before the query)."""
+    path, mark, query = url.partition("?")
+    return path + "/" + mark + query
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_a_trailing_slash_is_served_like_the_path_without_it(client: httpx.AsyncClient, vendor: Vendor) -> None:
+    """Served, not redirected (docs/fidelity.md): the same status, headers and body; the journal keeps the path as
+    the client wrote it."""
+    api = await _api(client, vendor)
+    plain = await client.get(api["example_url"], **_signed(api))
+    slashed = await client.get(_with_slash(api["example_url"]), **_signed(api))
+    assert slashed.status_code == plain.status_code != 404
+    assert slashed.content == plain.content
+    assert slashed.headers.get("allow") == plain.headers.get("allow")
+    entries = (await client.get("/_sim/journal", params={"vendor": vendor.name})).json()["entries"]
+    assert [e["path"][-1] == "/" for e in entries] == [False, True]
+    assert entries[1]["path"] == entries[0]["path"] + "/"
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_a_slash_variant_of_an_unknown_path_gets_the_vendors_404(
+    client: httpx.AsyncClient, vendor: Vendor
+) -> None:
+    api = await _api(client, vendor)
+    base = api["base_url"].removeprefix("http://sim.test")
+    for path in (f"{base}/no-such-thing", f"{base}/no-such-thing/", f"{base}/no-such-thing//"):
+        r = await client.get(path, **_signed(api))
+        assert r.status_code == 404, path
+        assert _keys(r.json()) == _keys(_shape(vendor, 404, "x")), path
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_a_fault_on_a_path_catches_it_with_a_trailing_slash(client: httpx.AsyncClient, vendor: Vendor) -> None:
+    api = await _api(client, vendor)
+    below = api["example_url"].removeprefix(api["base_url"]).partition("?")[0]
+    rule = {"match": {"vendor": vendor.name, "path": below}, "action": {"kind": "status", "status": 503}}
+    assert (await client.post("/_sim/faults", json=rule)).status_code == 201
+    assert (await client.get(_with_slash(api["example_url"]), **_signed(api))).status_code == 503
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_head_is_get_without_its_body(client: httpx.AsyncClient, vendor: Vendor) -> None:
+    """RFC 9110 9.3.2: the same status and headers as GET (Content-Length the GET body's), and no body."""
+    api = await _api(client, vendor)
+    base = api["base_url"].removeprefix("http://sim.test")
+    for url in (
+        api["example_url"],
+        _with_slash(api["example_url"]),
+        f"{base}/no-such-thing",
+        _unsigned(api["example_url"]),
+    ):
+        got = await client.get(url, **_signed(api))
+        head = await client.head(url, **_signed(api))
+        assert head.status_code == got.status_code, url
+        assert head.content == b"", url
+        assert head.headers == got.headers, url
+        assert int(head.headers["content-length"]) == len(got.content) > 0, url
+    entry = (await client.get("/_sim/journal", params={"vendor": vendor.name})).json()["entries"][-1]
+    assert (entry["method"], entry["response_body"]) == ("HEAD", "")
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_a_405_lists_head_wherever_it_lists_get(client: httpx.AsyncClient, vendor: Vendor) -> None:
+    api = await _api(client, vendor)
+    r = await client.request("PURGE", api["example_url"], **_signed(api))
+    assert r.status_code == 405
+    allowed = [m.strip() for m in r.headers["allow"].split(",")]
+    assert ("GET" in allowed) == ("HEAD" in allowed), allowed
+    if "GET" not in allowed:  # a resource without GET refuses HEAD too, with the same Allow
+        head = await client.head(api["example_url"], **_signed(api))
+        assert (head.status_code, head.headers["allow"], head.content) == (405, r.headers["allow"], b"")
+
+
+@pytest.mark.parametrize("vendor", EVERY, ids=[v.name for v in EVERY])
+async def test_faults_answer_a_head_without_a_body(client: httpx.AsyncClient, vendor: Vendor) -> None:
+    api = await _api(client, vendor)
+    rule = {"match": {"vendor": vendor.name, "method": "HEAD"}, "action": {"kind": "status", "status": 503}}
+    assert (await client.post("/_sim/faults", json=rule)).status_code == 201
+    head = await client.head(api["example_url"], **_signed(api))
+    assert (head.status_code, head.content) == (503, b"")
+    assert int(head.headers["content-length"]) == len(bytes(vendor.error_response(503, "Service Unavailable", {}).body))

@@ -20,9 +20,8 @@ from simulator.domain.errors import InvalidChange
 from simulator.domain.errors import NotFound as ItemNotFound
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.http import json_response
-from simulator.jsonbody import MalformedJson, decode_json
 from simulator.plane.errors import BadRequest, Conflict, NotFound
-from simulator.plane.params import control_body, sandbox_param
+from simulator.plane.params import control_body, decoded, sandbox_param
 from simulator.scenarios.centra import plugins
 from simulator.store import centra as items
 from simulator.vendors.base import store_of
@@ -41,9 +40,6 @@ class Allocation(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     ship: Count | None = None
 
 
-_allocation = msgspec.json.Decoder(Allocation)
-
-
 async def notifications(request: Request) -> Response:
     sandbox = sandbox_param(request)
     plugin = request.query_params.get("plugin")
@@ -55,13 +51,7 @@ async def notifications(request: Request) -> Response:
 
 async def allocations(request: Request) -> Response:
     sandbox = sandbox_param(request)
-    body = await control_body(request)
-    try:
-        order = decode_json(body, _allocation)
-    except MalformedJson as exc:
-        raise BadRequest(f"malformed JSON: {exc.reason}") from None
-    except msgspec.ValidationError as exc:
-        raise BadRequest(f"expected {{plugin, product | stockItemId, allocate | release | ship}}: {exc}") from None
+    order = decoded(await control_body(request), Allocation)
     if order.plugin not in plugins(sandbox.scenario):
         raise NotFound(f"no Centra plugin named {order.plugin!r}")
     if (order.product is None) == (order.stock_item_id is None):

@@ -17,9 +17,8 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.domain.ilevel import ItemChange
 from simulator.http import json_response
-from simulator.jsonbody import MalformedJson, decode_json
 from simulator.plane.errors import BadRequest, NotFound
-from simulator.plane.params import control_body, sandbox_param
+from simulator.plane.params import control_body, decoded, sandbox_param
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
@@ -37,9 +36,6 @@ class FailRequest(msgspec.Struct, forbid_unknown_fields=True):
     tenant: str
     items: list[Ref]
     warehouse: str | None = None
-
-
-_fail_request = msgspec.json.Decoder(FailRequest)
 
 
 def _tenant(sandbox: Sandbox, name: str | None) -> Tenant:
@@ -68,13 +64,7 @@ async def fail_items(request: Request) -> Response:
 
 
 async def _add(request: Request, sandbox: Sandbox) -> Response:
-    body = await control_body(request)
-    try:
-        wanted = decode_json(body, _fail_request)
-    except MalformedJson as exc:
-        raise BadRequest(f"invalid request body: malformed JSON, {exc.reason}") from None
-    except msgspec.ValidationError as exc:
-        raise BadRequest(f"invalid request body: {exc}") from None
+    wanted = decoded(await control_body(request), FailRequest)
     tenant = _tenant(sandbox, wanted.tenant)
     warehouse = wanted.warehouse or ""
     if warehouse and all(w.id != warehouse for w in tenant.warehouses):

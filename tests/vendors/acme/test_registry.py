@@ -52,7 +52,7 @@ async def test_its_endpoint_answers_and_refuses_in_its_own_shape(client: httpx.A
     r = await client.get("/acme/north/stock/A-1", headers={"X-Acme-Key": "wrong"})
     assert (r.status_code, r.json()) == (401, {"fault": {"status": 401, "reason": "missing or wrong X-Acme-Key"}})
     r = await client.delete("/acme/north/stock/A-1", headers=KEY)
-    assert r.status_code == 405 and r.headers["allow"] == "GET, PUT" and r.json()["fault"]["status"] == 405
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, PUT" and r.json()["fault"]["status"] == 405
     r = await client.get("/acme//stock/A-1", headers=KEY)  # outside every route: the core answers in Acme's shape
     assert r.status_code == 404 and set(r.json()) == {"fault"}
 

@@ -76,7 +76,7 @@ async def test_unknown_path_is_404_after_authentication(sim: Sim) -> None:
 async def test_other_methods_are_405_with_allow(sim: Sim, method: str) -> None:
     r = await sim.client.request(method, f"{BASE}/stock", headers=TOKEN)
     assert r.status_code == 405
-    assert r.headers["allow"] == "GET, POST, PUT"
+    assert r.headers["allow"] == "GET, HEAD, POST, PUT"
     assert r.json() == {"status": "no", "msg": f"Method {method} is not allowed; use GET, POST, PUT"}
 
 

@@ -131,7 +131,7 @@ async def test_other_methods_are_405(client: httpx.AsyncClient) -> None:
         assert r.headers["allow"] == "POST"
         assert r.json()["allPassed"] is False
     r = await client.post("/ilevel/demo/api/warehouse", headers=DEMO)
-    assert (r.status_code, r.headers["allow"]) == (405, "GET")
+    assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD")
 
 
 async def test_unknown_tenant_and_path_are_404(client: httpx.AsyncClient) -> None:

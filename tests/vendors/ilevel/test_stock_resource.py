@@ -114,7 +114,7 @@ async def test_put_and_other_methods_are_405(client: httpx.AsyncClient) -> None:
     """The vendor's pages name no PUT for the stock resource: 405 with Allow."""
     for method in ("PUT", "PATCH", "DELETE"):
         r = await client.request(method, IN_MAIN, headers=DEMO)
-        assert (r.status_code, r.headers["allow"]) == (405, "GET, POST")
+        assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD, POST")
 
 
 SETTINGS = """
@@ -136,7 +136,7 @@ async def test_tenant_settings_switch_the_post_off_and_set_the_status_of_12001_t
     async with in_process(app_for(SETTINGS)) as client:
         auth = {**JSON, **basic("u", "k")}
         r = await client.post(f"/ilevel/t/api/stock?warehouse_id={WAREHOUSE}", json={"inStock": 1}, headers=auth)
-        assert (r.status_code, r.headers["allow"]) == (405, "GET")
+        assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD")
         batch = "/ilevel/t/api/batchStock"
         item = {"variant_id": VARIANT_1, "inStock": 1}
         too_many = {"batchStock": {"item": [item] * 1001}}
