@@ -50,7 +50,8 @@ class Vendor:
     name: str
     routes: Sequence[BaseRoute]
     accounts: Callable[[LoadedScenario], list[ApiAccount]]
-    # A store function: the sandbox's stock per account, for GET /_sim/state.
+    # The sandbox's stock per account for GET /_sim/state, in the vendor's terms: it reads the store's values and
+    # draws them (vendors/<vendor>/state.py).
     state: Callable[[sqlite3.Connection, World, LoadedScenario, int], dict[str, Any]]
     # The vendor's own error body for a status, as faults and rate limits answer: (status, message, headers).
     error_response: Callable[[int, str, dict[str, str]], Response]

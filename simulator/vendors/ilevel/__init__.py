@@ -12,6 +12,7 @@ from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.ilevel import errors
 from simulator.vendors.ilevel.control import FailRequest, control_routes
 from simulator.vendors.ilevel.routes import routes
+from simulator.vendors.ilevel.state import state
 from simulator.vendors.ilevel.wire import ItemIn
 
 
@@ -37,7 +38,7 @@ VENDOR = Vendor(
     credentials=Carriers(headers=frozenset({"authorization"})),
     section=PART,
     accounts=accounts,
-    state=stock.state,
+    state=state,
     store=stock.PART,
     error_response=errors.IlevelError.answer,
     control_routes=control_routes(),

@@ -13,6 +13,7 @@ from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
 from simulator.vendors.kaching.routes import routes
+from simulator.vendors.kaching.state import state
 from simulator.vendors.kaching.worker import background
 
 
@@ -48,7 +49,7 @@ VENDOR = Vendor(
     credentials=Carriers(query=frozenset({"apikey"})),
     section=PART,
     accounts=accounts,
-    state=stock.state,
+    state=state,
     store=stock.PART,
     error_response=errors.KachingError.answer,
     account_query="account",
