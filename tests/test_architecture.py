@@ -45,6 +45,7 @@ CORE = [
     "store/connection.py",
     "store/browse.py",
     "vendors/base.py",
+    "vendors/paths.py",
 ]
 # The dashboard's hand-made panels for three vendors (ui/extras/<vendor>.py and the list of them) are not yet
 # declared by the vendors themselves.

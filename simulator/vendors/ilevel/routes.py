@@ -18,12 +18,14 @@ from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
-from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, vendor_body
 from simulator.vendors.ilevel import errors, wire
+from simulator.vendors.paths import Accounts, resolve, unknown_path
 
 HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 MAX_PAGESIZE = 1000
 DEFAULT_PAGESIZE = 100
+TENANTS = Accounts("tenant", tenants, "no tenant named {!r}")
 
 
 async def batch_stock(request: Request) -> Response:
@@ -103,18 +105,12 @@ async def stock(request: Request) -> Response:
     return json_response(wire.paged("stock", matched if page == 1 else [], page, pagesize, len(matched)))
 
 
-async def unknown_path(request: Request) -> Response:
-    _, tenant = _resolve(request)
-    _authenticate(request, tenant)
-    raise errors.NotFound()
-
-
 def _resolve(request: Request) -> tuple[Sandbox, Tenant]:
-    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
-    tenant = tenants(sandbox.scenario).get(request.path_params["tenant"])
-    if tenant is None:
-        raise errors.NotFound(f"Resource not found: no tenant named {request.path_params['tenant']!r}")
-    return sandbox, tenant
+    return resolve(request, TENANTS, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
+
+
+def _signed_in(request: Request) -> None:
+    _authenticate(request, _resolve(request)[1])
 
 
 def _allow(request: Request, allowed: tuple[str, ...]) -> None:
@@ -159,7 +155,7 @@ def routes() -> list[BaseRoute]:
                 any_method("/api/batchStock", batch_stock),
                 any_method("/api/warehouse", warehouses),
                 any_method("/api/stock", stock),
-                any_method("/{rest:path}", unknown_path),
+                unknown_path(_signed_in, lambda request: errors.NotFound()),
             ],
         ),
     ]
