@@ -11,6 +11,7 @@ from simulator.store import ilevel as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.ilevel import errors
 from simulator.vendors.ilevel.control import FailRequest, control_routes
+from simulator.vendors.ilevel.panel import PANEL
 from simulator.vendors.ilevel.routes import routes
 from simulator.vendors.ilevel.state import state
 from simulator.vendors.ilevel.wire import ItemIn
@@ -42,4 +43,5 @@ VENDOR = Vendor(
     store=stock.PART,
     error_response=errors.IlevelError.answer,
     control_routes=control_routes(),
+    panel=PANEL,
 )

@@ -12,6 +12,7 @@ from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
+from simulator.vendors.kaching.panel import PANEL
 from simulator.vendors.kaching.routes import routes
 from simulator.vendors.kaching.state import state
 from simulator.vendors.kaching.worker import background
@@ -54,6 +55,7 @@ VENDOR = Vendor(
     error_response=errors.KachingError.answer,
     account_query="account",
     control_routes=control_routes(),
+    panel=PANEL,
     background=background,
     outbound_urls=webhooks,
 )
