@@ -142,10 +142,11 @@ def validate(files: tuple[str, ...], debug: bool) -> None:
     failed = False
     with _one_line(debug):
         from simulator.scenarios.loader import ScenarioError, load_file
+        from simulator.vendors import PARTS
 
         for path in files:
             try:
-                load_file(path)
+                load_file(path, parts=PARTS)
             except ScenarioError as exc:
                 failed = True
                 click.echo(str(exc), err=True)
@@ -161,11 +162,12 @@ def scenarios(debug: bool) -> None:
     """List the shipped scenarios, which --scenario takes by name."""
     with _one_line(debug):
         from simulator.scenarios.loader import load_file
+        from simulator.vendors import PARTS
 
         shipped = examples.shipped()
         width = max(map(len, shipped), default=0)
         for name, path in shipped.items():
-            click.echo(f"{name:<{width}}  {first_sentence(load_file(path).spec.description)}")
+            click.echo(f"{name:<{width}}  {first_sentence(load_file(path, parts=PARTS).spec.description)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

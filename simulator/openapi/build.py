@@ -20,7 +20,7 @@ from simulator.sandboxes import DEFAULT
 from simulator.scenarios import examples
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.loader import load_file
-from simulator.vendors import VENDORS
+from simulator.vendors import PARTS, VENDORS
 from simulator.vendors.base import Vendor
 
 LOCAL = "http://127.0.0.1:8080"  # where `stocksim serve` listens by default
@@ -59,7 +59,7 @@ def build(document: Document, servers: list[dict[str, Any]] | None = None) -> di
     if document.guarded:
         _guard(part["paths"])
     if servers is None:
-        servers = servers_for(document, LOCAL, accounts_of(document, load_file(examples.resolve(None))))
+        servers = servers_for(document, LOCAL, accounts_of(document, load_file(examples.resolve(None), parts=PARTS)))
     return {**head, "servers": servers, **part}
 
 

@@ -1,2 +1,3 @@
-"""What the control plane (simulator/control) and the vendors' own control endpoints (vendors/<vendor>/control.py)
-share, below both: the control plane's error shape and how a control request names its sandbox and body."""
+"""What the control plane (simulator/control), the dashboard (simulator/ui) and the vendors' own control endpoints
+and panels (vendors/<vendor>/control.py, panel.py) share, below all three: the control plane's error shape, how a
+control request names its sandbox and body, calling a control endpoint in process, and what a panel is made of."""

@@ -31,11 +31,12 @@ _SEGMENT = re.compile(r"(\.[^.\[]+|\[[^\]]*\])$")
 
 
 def registered() -> Parts:
-    """The registered vendors' sections: what a scenario read outside an app (the CLI's check, a test) may hold.
-    Imported when called, as the registry (simulator.vendors) stands above the scenarios it reads."""
-    from simulator.vendors import VENDORS
+    """The registered vendors' sections (simulator.vendors.PARTS), which ``parts`` defaults to. The registry stands
+    above the scenarios it reads, so it is imported when called; the simulator's own callers (the app, the control
+    plane, the CLI, the OpenAPI build) pass their ``parts``, and the default is for tests and scripts."""
+    from simulator.vendors import PARTS
 
-    return tuple(v.section for v in VENDORS)
+    return PARTS
 
 
 def load_file(path: str | Path, limits: Limits = DEFAULT_LIMITS, parts: Parts | None = None) -> LoadedScenario:

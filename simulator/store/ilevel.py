@@ -126,24 +126,26 @@ def list_fails(conn: sqlite3.Connection, world: World, tenant: str) -> list[tupl
     return [(r[2], r[1]) for r in rows]
 
 
-def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
+class WarehouseState(msgspec.Struct, frozen=True):
+    stock: list[tuple[str, Levels]]  # the first records by variant id
+    total: int
+
+
+class TenantState(msgspec.Struct, frozen=True):
+    warehouses: dict[str, WarehouseState]  # by warehouse id, in the scenario's order
+    fails: list[tuple[str, str]]  # (variant, warehouse), warehouse "" for every warehouse
+
+
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, TenantState]:
     """Per tenant and warehouse, the first ``limit`` stock records by variant id; and the forced failures."""
-    tenants: dict[str, Any] = {}
+    tenants: dict[str, TenantState] = {}
     for tenant in spec.section(scenario).tenants:
-        warehouses: dict[str, Any] = {}
+        warehouses: dict[str, WarehouseState] = {}
         for w in tenant.warehouses:
             total, page = stock_page(conn, world, tenant.name, w.id, 0, limit)
-            warehouses[w.id] = {
-                "name": w.name,
-                "stock": [
-                    {"variant_id": v, "inStock": lv.in_stock, "demand": lv.demand, "supply": lv.supply}
-                    for v, lv in page
-                ],
-                "total": total,
-            }
-        fails = [{"variant_id": v, "warehouse": w or None} for v, w in list_fails(conn, world, tenant.name)]
-        tenants[tenant.name] = {"warehouses": warehouses, "fail_items": fails}
-    return {"tenants": tenants}
+            warehouses[w.id] = WarehouseState(page, total)
+        tenants[tenant.name] = TenantState(warehouses, list_fails(conn, world, tenant.name))
+    return tenants
 
 
 def _catalog(conn: sqlite3.Connection, world: World, tenant: str, changes: Sequence[ItemChange]) -> Catalog:

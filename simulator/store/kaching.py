@@ -9,10 +9,11 @@ queue's logic (applying imports, reading logs and events) is in kaching_queue.py
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
+import msgspec
+
+from simulator.domain.kaching import StockValue
 from simulator.scenarios import kaching as kaching_scenario
-from simulator.scenarios.kaching import Account
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.layered import LayeredTable, World
 from simulator.store.part import StorePart
@@ -79,34 +80,35 @@ def product_stock(conn: sqlite3.Connection, world: World, account: str, location
     return {r[3]: r[4] for r in rows}
 
 
-def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
-    """Per account and location, product -> count, or product -> {variant -> count}; the first ``limit`` records
-    per account in id order, and how many imports still wait in the account's queues."""
-    accounts: dict[str, Any] = {}
+class AccountState(msgspec.Struct, frozen=True):
+    records: list[StockValue]  # the first records by location, product and variant; value is the count
+    total: int
+    pending_imports: int
+
+
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, AccountState]:
+    """Per account, the first ``limit`` stock records in id order, how many there are, and how many imports still
+    wait in the account's queues."""
+    accounts: dict[str, AccountState] = {}
     for account in kaching_scenario.section(scenario).accounts:
-        accounts[account.id] = _account_state(conn, world, account, limit)
-    return {"accounts": accounts}
+        accounts[account.id] = _account_state(conn, world, account.id, limit)
+    return accounts
 
 
-def _account_state(conn: sqlite3.Connection, world: World, account: Account, limit: int) -> dict[str, Any]:
-    params = {"account": account.id, "limit": limit}
+def _account_state(conn: sqlite3.Connection, world: World, account: str, limit: int) -> AccountState:
+    params = {"account": account, "limit": limit}
     rows = STOCK.select(conn, world, "account = :account", params, "ORDER BY location, product, variant LIMIT :limit")
-    locations: dict[str, Any] = {loc.id: {"name": loc.name, "stock": {}} for loc in account.stock_locations}
-    for _, location, product, variant, count in rows:
-        stock = locations.setdefault(location, {"name": None, "stock": {}})["stock"]
-        if variant:
-            stock.setdefault(product, {})[variant] = count
-        else:
-            stock[product] = count
     pending = conn.execute(
         "SELECT count(*) FROM kc_import WHERE sandbox = ? AND account = ? AND applied IS NULL",
-        (world.sandbox, account.id),
+        (world.sandbox, account),
     ).fetchone()[0]
-    return {
-        "locations": locations,
-        "records": STOCK.count(conn, world, "account = :account", {"account": account.id}),
-        "pending_imports": pending,
-    }
+    return AccountState(
+        records=[
+            StockValue(location, product, variant or None, count) for _, location, product, variant, count in rows
+        ],
+        total=STOCK.count(conn, world, "account = :account", {"account": account}),
+        pending_imports=pending,
+    )
 
 
 PART = StorePart(tables=TABLES, sandbox_tables=SANDBOX_TABLES, ddl=DDL, seed=seed)

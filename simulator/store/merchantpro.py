@@ -87,28 +87,23 @@ def update(
     return updated
 
 
-def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
-    """Per shop, the first ``limit`` products by id with their stock (warehouse id -> stock in MW shops)."""
-    shops: dict[str, Any] = {}
+class ShopState(msgspec.Struct, frozen=True):
+    products: list[Product]  # the first products by id
+    total: int
+
+
+def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, ShopState]:
+    """Per shop, the first ``limit`` products by id, and how many there are."""
+    shops: dict[str, ShopState] = {}
     for shop in spec.section(scenario).shops:
         rows = PRODUCTS.select(
             conn, world, "shop = :shop", {"shop": shop.name, "limit": limit}, "ORDER BY id LIMIT :limit"
         )
-        shops[shop.name] = {
-            "products": [
-                {
-                    "id": r[1],
-                    "sku": r[2],
-                    "ean": r[3],
-                    "inventory_enabled": bool(r[4]),
-                    "stock": r[5],
-                    **({"warehouses": {str(k): v for k, v in _warehouse_decode.decode(r[11])}} if r[11] else {}),
-                }
-                for r in rows
-            ],
-            "total": PRODUCTS.count(conn, world, "shop = :shop", {"shop": shop.name}),
-        }
-    return {"shops": shops}
+        shops[shop.name] = ShopState(
+            products=[_product(shop, r) for r in rows],
+            total=PRODUCTS.count(conn, world, "shop = :shop", {"shop": shop.name}),
+        )
+    return shops
 
 
 def _product(shop: spec.Shop, row: tuple[Any, ...]) -> Product:

@@ -8,9 +8,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import routes as control
+from simulator.plane.calls import call
 from simulator.plane.params import sandbox_param
 from simulator.ui import curl, render
-from simulator.ui.calls import call
 
 # Shown as the account's own settings rather than as credentials.
 DESCRIBED = ("vendor", "account", "base_url", "auth", "example_url")

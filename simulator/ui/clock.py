@@ -10,10 +10,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import toolkit as control
+from simulator.plane.calls import call, json_body
 from simulator.plane.errors import BadRequest, ControlError
 from simulator.plane.params import sandbox_param
 from simulator.ui import render, security
-from simulator.ui.calls import call, json_body
 
 UNITS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _DURATION = re.compile(r"^([+-]?)((?:\d+(?:\.\d+)?[dhms])+|\d+(?:\.\d+)?)$")

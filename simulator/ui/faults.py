@@ -12,10 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import toolkit as control
+from simulator.plane.calls import call, json_body
 from simulator.plane.errors import BadRequest, ControlError
 from simulator.plane.params import sandbox_param
 from simulator.ui import render, security
-from simulator.ui.calls import call, json_body
 from simulator.vendors.base import vendors_of
 
 KINDS = ("status", "rate_limit", "reset", "drop", "latency", "fail_items", "empty", "truncate", "malformed", "hang")

@@ -23,12 +23,12 @@ from starlette.types import Message, Receive, Scope, Send
 from simulator.clock import iso
 from simulator.control import routes as control
 from simulator.control import toolkit as control_toolkit
+from simulator.plane.calls import call
 from simulator.plane.errors import ControlError, NotFound
 from simulator.plane.params import sandbox_param, sandboxes_of
 from simulator.sandboxes import Sandbox, UnknownSandbox
 from simulator.toolkit.journal import Entry, selects
 from simulator.ui import curl, render, security
-from simulator.ui.calls import call
 from simulator.vendors.base import vendor_named, vendors_of
 
 FILTERS = ("vendor", "account", "method", "status", "fault")

@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from simulator.control import routes as control
+from simulator.plane.calls import call, json_body
 from simulator.plane.errors import BadRequest, ControlError
 from simulator.plane.params import sandboxes_of
 from simulator.scenarios import examples
 from simulator.store import browse
 from simulator.ui import render, security
-from simulator.ui.calls import call, json_body
 from simulator.ui.tables import all_tables
 from simulator.vendors.base import settings_of, store_of, vendors_of
 

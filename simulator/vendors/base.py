@@ -24,6 +24,7 @@ from simulator.documents import Document
 from simulator.errors import SimulatorError
 from simulator.http import BodyTooLarge, is_json_type, media_type, read_body
 from simulator.masking import COMMON, Carriers
+from simulator.plane.panel import Panel
 from simulator.sandboxes import DEFAULT, Sandbox, Sandboxes, UnknownSandbox
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.scenarios.part import NO_SECTION, ScenarioPart
@@ -50,7 +51,8 @@ class Vendor:
     name: str
     routes: Sequence[BaseRoute]
     accounts: Callable[[LoadedScenario], list[ApiAccount]]
-    # A store function: the sandbox's stock per account, for GET /_sim/state.
+    # The sandbox's stock per account for GET /_sim/state, in the vendor's terms: it reads the store's values and
+    # draws them (vendors/<vendor>/state.py).
     state: Callable[[sqlite3.Connection, World, LoadedScenario, int], dict[str, Any]]
     # The vendor's own error body for a status, as faults and rate limits answer: (status, message, headers).
     error_response: Callable[[int, str, dict[str, str]], Response]
@@ -73,6 +75,9 @@ class Vendor:
     # Its OpenAPI document, and the Structs of its control endpoints' bodies (for the control plane's document).
     openapi: Document | None = None
     control_structs: tuple[type[msgspec.Struct], ...] = ()
+    # Its page among the dashboard's vendor extras (queues, notifications, forced failures); without one, the
+    # dashboard shows what its GET control endpoints answer.
+    panel: Panel | None = None
 
 
 # Set by the toolkit when a fault rule of kind fail_items fires: identifiers the vendor must fail in its own way.

@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.routing import Route
 
+from simulator.plane.calls import call
+from simulator.plane.panel import Panel, Section, Table, table
 from simulator.sandboxes import Sandbox
-from simulator.ui.calls import call
-from simulator.ui.extras.panel import Panel, Section, Table, table
 from simulator.vendors.base import Vendor
 
 
@@ -28,7 +28,7 @@ def generic(vendor: Vendor) -> Panel | None:
             found += _tables(f"/_sim/{vendor.name}{route.path}", data)
         return found
 
-    return Panel(vendor=vendor.name, title="Control endpoints", sections=sections)
+    return Panel(title="Control endpoints", sections=sections)
 
 
 def _tables(title: str, data: Any) -> list[Section]:

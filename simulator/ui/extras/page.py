@@ -19,7 +19,7 @@ async def page(request: Request) -> Response:
     chosen = next((p for p in panels if p.vendor == wanted), panels[0] if panels else None)
     if wanted is not None and (chosen is None or chosen.vendor != wanted):
         raise NotFound(f"no extras for vendor {wanted!r}")
-    sections = await chosen.sections(request, sandbox) if chosen is not None else []
+    sections = await chosen.panel.sections(request, sandbox) if chosen is not None else []
     context = {"title": "Vendor extras", "panels": panels, "chosen": chosen, "sections": sections}
     return render.page(request, "extras.html", context, sandbox=sandbox)
 
@@ -31,7 +31,7 @@ async def act(request: Request) -> Response:
     chosen = next(
         (p for p in (panel_for(v) for v in vendors_of(request)) if p is not None and p.vendor == vendor), None
     )
-    action = chosen.actions.get(request.path_params["action"]) if chosen is not None else None
+    action = chosen.panel.actions.get(request.path_params["action"]) if chosen is not None else None
     if chosen is None or action is None:
         raise NotFound(f"no action {request.path_params['action']!r} for vendor {vendor!r}")
     target = render.link(request, f"/sandboxes/{sandbox.name}/extras", vendor=vendor)

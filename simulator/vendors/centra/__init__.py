@@ -12,6 +12,7 @@ from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.control import Allocation
 from simulator.vendors.centra.control import routes as control_routes
+from simulator.vendors.centra.panel import PANEL
 from simulator.vendors.centra.routes import routes
 from simulator.vendors.centra.state import state
 from simulator.vendors.centra.wire import StockUpdateIn
@@ -43,4 +44,5 @@ VENDOR = Vendor(
     store=items.PART,
     error_response=errors.CentraError.answer,
     control_routes=control_routes(),
+    panel=PANEL,
 )

@@ -15,7 +15,7 @@ from simulator.http import any_method
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin, plugins
 from simulator.store import centra as items
-from simulator.vendors.base import forced_failures, in_sandbox, settings_of, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, settings_of, vendor_body
 from simulator.vendors.centra import errors
 from simulator.vendors.centra.errors import respond
 from simulator.vendors.centra.wire import (
@@ -29,12 +29,14 @@ from simulator.vendors.centra.wire import (
     xml_in_body,
     xml_in_query,
 )
+from simulator.vendors.paths import Accounts, resolve, unknown_path
 
 # The doc's header says PUT, its examples POST: both update.
 ALLOWED = ("GET", "POST", "PUT")
 # Past these, an update is decoded on a worker thread and applied on the store's thread (tens of ms and more).
 BULK_BYTES = 64 * 1024
 BULK_LINES = 1000
+PLUGINS = Accounts("plugin", plugins, "No Order API plugin named {!r}")
 
 
 async def stock(request: Request) -> Response:
@@ -50,11 +52,13 @@ async def stock(request: Request) -> Response:
     return await _update_stock(request, sandbox, plugin, xml)
 
 
-async def unknown_path(request: Request) -> Response:
+def _signed_in(request: Request) -> None:
     xml = xml_in_query(request.query_params)
-    _, plugin = _resolve(request, xml)
-    _authenticate(request, plugin, xml)
-    raise errors.NotFound(f"Unknown endpoint {request.url.path}", xml)
+    _authenticate(request, _resolve(request, xml)[1], xml)
+
+
+def _unknown_endpoint(request: Request) -> errors.NotFound:
+    return errors.NotFound(f"Unknown endpoint {request.url.path}", xml_in_query(request.query_params))
 
 
 async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
@@ -109,11 +113,7 @@ async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bo
 
 
 def _resolve(request: Request, xml: bool) -> tuple[Sandbox, Plugin]:
-    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(reason, xml))
-    plugin = plugins(sandbox.scenario).get(request.path_params["plugin"])
-    if plugin is None:
-        raise errors.NotFound(f"No Order API plugin named {request.path_params['plugin']!r}", xml)
-    return sandbox, plugin
+    return resolve(request, PLUGINS, lambda reason: errors.NotFound(reason, xml))
 
 
 def _authenticate(request: Request, plugin: Plugin, xml: bool) -> None:
@@ -128,7 +128,7 @@ def routes() -> list[BaseRoute]:
             "/centra/{plugin}",
             routes=[
                 any_method("/stock", stock),
-                any_method("/{rest:path}", unknown_path),
+                unknown_path(_signed_in, _unknown_endpoint),
             ],
         ),
     ]

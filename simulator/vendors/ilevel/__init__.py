@@ -11,7 +11,9 @@ from simulator.store import ilevel as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.ilevel import errors
 from simulator.vendors.ilevel.control import FailRequest, control_routes
+from simulator.vendors.ilevel.panel import PANEL
 from simulator.vendors.ilevel.routes import routes
+from simulator.vendors.ilevel.state import state
 from simulator.vendors.ilevel.stock_wire import StockItemIn, StockRecordOut
 from simulator.vendors.ilevel.stock_wire import WarehouseOut as IlevelWarehouse
 from simulator.vendors.ilevel.wire import ItemIn
@@ -46,8 +48,9 @@ VENDOR = Vendor(
     credentials=Carriers(headers=frozenset({"authorization"})),
     section=PART,
     accounts=accounts,
-    state=stock.state,
+    state=state,
     store=stock.PART,
     error_response=errors.IlevelError.answer,
     control_routes=control_routes(),
+    panel=PANEL,
 )

@@ -18,13 +18,15 @@ from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
 from simulator.store import ilevel as store
-from simulator.vendors.base import forced_failures, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import forced_failures, in_sandbox, vendor_body
 from simulator.vendors.ilevel import errors, stock_resource, stock_wire, wire
+from simulator.vendors.paths import Accounts, resolve, unknown_path
 
 log = logging.getLogger(__name__)
 HEX_ID = re.compile(r"^[0-9A-F]{32}$")
 MAX_PAGESIZE = 1000
 DEFAULT_PAGESIZE = 100
+TENANTS = Accounts("tenant", tenants, "no tenant named {!r}")
 
 
 async def batch_stock(request: Request) -> Response:
@@ -90,18 +92,12 @@ async def stock(request: Request) -> Response:
         return await stock_resource.update(request, sandbox, tenant)
 
 
-async def unknown_path(request: Request) -> Response:
-    _, tenant = _resolve(request)
-    _authenticate(request, tenant)
-    raise errors.NotFound()
-
-
 def _resolve(request: Request) -> tuple[Sandbox, Tenant]:
-    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
-    tenant = tenants(sandbox.scenario).get(request.path_params["tenant"])
-    if tenant is None:
-        raise errors.NotFound(f"Resource not found: no tenant named {request.path_params['tenant']!r}")
-    return sandbox, tenant
+    return resolve(request, TENANTS, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
+
+
+def _signed_in(request: Request) -> None:
+    _authenticate(request, _resolve(request)[1])
 
 
 def _allow(request: Request, allowed: tuple[str, ...]) -> None:
@@ -146,7 +142,7 @@ def routes() -> list[BaseRoute]:
                 any_method("/api/batchStock", batch_stock),
                 any_method("/api/warehouse", warehouses),
                 any_method("/api/stock", stock),
-                any_method("/{rest:path}", unknown_path),
+                unknown_path(_signed_in, lambda request: errors.NotFound()),
             ],
         ),
     ]

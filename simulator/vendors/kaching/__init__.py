@@ -12,7 +12,9 @@ from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
+from simulator.vendors.kaching.panel import PANEL
 from simulator.vendors.kaching.routes import routes
+from simulator.vendors.kaching.state import state
 from simulator.vendors.kaching.worker import background
 
 
@@ -48,11 +50,12 @@ VENDOR = Vendor(
     credentials=Carriers(query=frozenset({"apikey"})),
     section=PART,
     accounts=accounts,
-    state=stock.state,
+    state=state,
     store=stock.PART,
     error_response=errors.KachingError.answer,
     account_query="account",
     control_routes=control_routes(),
+    panel=PANEL,
     background=background,
     outbound_urls=webhooks,
 )

@@ -30,6 +30,7 @@ from simulator.vendors.base import (
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.wire import decode_import
 from simulator.vendors.kaching.worker import Runtime, now_of
+from simulator.vendors.paths import unknown_path
 
 ALLOWED = ("POST", "DELETE")
 # Past these, an import is decoded on a worker thread and applied on the store's thread (tens of ms and more).
@@ -91,11 +92,6 @@ async def info(request: Request) -> Response:
     return json_response({"status": "OK", "message": "Ka-ching import API (stock-api-simulator)"})
 
 
-async def unknown_path(request: Request) -> Response:
-    _sandbox(request)
-    raise errors.NotFound(f"Not found: {request.url.path}")
-
-
 def _initiated(values: list[StockValue]) -> str:
     return f"Import of {len(values)} stock value(s) initiated"
 
@@ -133,7 +129,7 @@ def routes() -> list[BaseRoute]:
             routes=[
                 any_method("/imports/stock", stock_import),
                 any_method("/info", info),
-                any_method("/{rest:path}", unknown_path),
+                unknown_path(_sandbox, lambda request: errors.NotFound(f"Not found: {request.url.path}")),
             ],
         ),
     ]

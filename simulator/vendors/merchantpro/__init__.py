@@ -10,6 +10,7 @@ from simulator.store import merchantpro as products
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.routes import routes
+from simulator.vendors.merchantpro.state import state
 from simulator.vendors.merchantpro.wire import InventoryPatch, InventoryRecord, WarehouseOut
 
 
@@ -41,7 +42,7 @@ VENDOR = Vendor(
     credentials=Carriers(headers=frozenset({"authorization"})),
     section=PART,
     accounts=accounts,
-    state=products.state,
+    state=state,
     store=products.PART,
     error_response=errors.MerchantProError.answer,
 )

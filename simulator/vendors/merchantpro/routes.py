@@ -15,19 +15,21 @@ from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop, shops
 from simulator.store import merchantpro as products
 from simulator.store.merchantpro import Lookup
-from simulator.vendors.base import client_of, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import client_of, in_sandbox, vendor_body
 from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.wire import decode_patch, render
+from simulator.vendors.paths import Accounts, resolve, unknown_path
 
 ALLOWED = ("GET", "PATCH")
 LOOKUPS: dict[str, Lookup] = {"id": "id", "sku": "sku", "ean": "ean"}
+SHOPS = Accounts("shop", shops, "no shop named {!r}")
 
 
 async def inventory(request: Request) -> Response:
     # A method the resource never takes is 405 whichever shop the path names.
     if request.method not in ALLOWED:
         raise errors.MethodNotAllowed(request.method, ALLOWED)
-    sandbox, shop = _resolve(request)
+    sandbox, shop = resolve(request, SHOPS, _not_found)
     _authenticate(request, sandbox, shop)
     by = LOOKUPS.get(request.path_params["kind"])
     if by is None:
@@ -57,18 +59,12 @@ async def inventory(request: Request) -> Response:
     return json_response(render(updated, shop.multi_warehouse))
 
 
-async def unknown_path(request: Request) -> Response:
-    sandbox, shop = _resolve(request)
-    _authenticate(request, sandbox, shop)
-    raise errors.NotFound()
+def _not_found(reason: str) -> errors.NotFound:
+    return errors.NotFound(f"Resource not found: {reason}")
 
 
-def _resolve(request: Request) -> tuple[Sandbox, Shop]:
-    sandbox = vendor_sandbox(request, lambda reason: errors.NotFound(f"Resource not found: {reason}"))
-    shop = shops(sandbox.scenario).get(request.path_params["shop"])
-    if shop is None:
-        raise errors.NotFound(f"Resource not found: no shop named {request.path_params['shop']!r}")
-    return sandbox, shop
+def _signed_in(request: Request) -> None:
+    _authenticate(request, *resolve(request, SHOPS, _not_found))
 
 
 def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
@@ -90,7 +86,7 @@ def routes() -> list[BaseRoute]:
             "/merchantpro/{shop}",
             routes=[
                 any_method("/api/v2/inventory/{kind}/{identifier:path}", inventory),
-                any_method("/{rest:path}", unknown_path),
+                unknown_path(_signed_in, lambda request: errors.NotFound()),
             ],
         ),
     ]

@@ -29,7 +29,8 @@ from simulator.scenarios.part import ScenarioPart
 from simulator.scenarios.problems import Problem
 from simulator.store.layered import LayeredTable, World
 from simulator.store.part import StorePart
-from simulator.vendors.base import ApiAccount, Vendor, in_sandbox, vendor_body, vendor_sandbox
+from simulator.vendors.base import ApiAccount, Vendor, in_sandbox, vendor_body
+from simulator.vendors.paths import Accounts, resolve, unknown_path
 
 # The scenario section: `acme: {stores: [{name, key, stock: {sku: quantity}}]}`.
 
@@ -61,6 +62,9 @@ SECTION = ScenarioPart(
 
 def stores(scenario: LoadedScenario) -> dict[str, Store]:
     return scenario.index("acme.stores", lambda spec: {s.name: s for s in SECTION.of(spec).stores})
+
+
+STORES = Accounts("store", stores, "no store named {!r}")
 
 
 # The store part: one layered table, read and written through LayeredTable (no SQL of its own).
@@ -138,10 +142,7 @@ _quantity = msgspec.json.Decoder(Quantity)
 async def stock(request: Request) -> Response:
     if request.method not in ("GET", "PUT"):
         raise MethodNotAllowed(request.method, ("GET", "PUT"))
-    sandbox = vendor_sandbox(request, lambda reason: NotFound(reason))
-    store = stores(sandbox.scenario).get(request.path_params["store"])
-    if store is None:
-        raise NotFound(f"no store named {request.path_params['store']!r}")
+    sandbox, store = resolve(request, STORES, NotFound)
     if not same_secret(request.headers.get("x-acme-key", ""), store.key):
         raise Unauthorized()
     sku: str = request.path_params["sku"]
@@ -160,16 +161,18 @@ async def stock(request: Request) -> Response:
     return json_response({"sku": sku, "quantity": found})
 
 
-async def unknown_path(request: Request) -> Response:
-    vendor_sandbox(request, lambda reason: NotFound(reason))
-    raise NotFound(f"no such path: {request.url.path}")
+def _no_such_path(request: Request) -> NotFound:
+    return NotFound(f"no such path: {request.url.path}")
 
 
 def routes() -> list[BaseRoute]:
     return [
         Mount(
             "/acme/{store}",
-            routes=[any_method("/stock/{sku}", stock), any_method("/{rest:path}", unknown_path)],
+            routes=[
+                any_method("/stock/{sku}", stock),
+                unknown_path(partial(resolve, accounts=STORES, not_found=NotFound), _no_such_path),
+            ],
         )
     ]
 

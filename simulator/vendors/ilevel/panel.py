@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from simulator.plane.calls import call, json_body
 from simulator.plane.errors import BadRequest
+from simulator.plane.panel import Field, Form, Panel, Section, table
 from simulator.sandboxes import Sandbox
 from simulator.scenarios import ilevel as ilevel_scenario
-from simulator.ui.calls import call, json_body
-from simulator.ui.extras.panel import Field, Form, Panel, Section, table
-from simulator.vendors.ilevel import VENDOR
 from simulator.vendors.ilevel import control as endpoints
 
 IDENTIFIERS = ["variant_id", "barcode", "code"]
@@ -58,4 +57,4 @@ async def clear(request: Request, sandbox: Sandbox, fields: dict[str, str]) -> s
     return f"Added failures of tenant {fields.get('tenant')} forgotten"
 
 
-PANEL = Panel(vendor=VENDOR.name, title="Forced item failures", sections=sections, actions={"add": add, "clear": clear})
+PANEL = Panel(title="Forced item failures", sections=sections, actions={"add": add, "clear": clear})

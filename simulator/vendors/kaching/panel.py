@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from simulator.plane.calls import call
+from simulator.plane.panel import Panel, Section, table
 from simulator.sandboxes import Sandbox
 from simulator.scenarios import kaching as kaching_scenario
-from simulator.ui.calls import call
-from simulator.ui.extras.panel import Panel, Section, table
-from simulator.vendors.kaching import VENDOR
 from simulator.vendors.kaching import control as endpoints
 
 SHOWN = 200
@@ -39,4 +38,4 @@ async def sections(request: Request, sandbox: Sandbox) -> list[Section]:
     return found
 
 
-PANEL = Panel(vendor=VENDOR.name, title="Import queue, events and webhooks", sections=sections)
+PANEL = Panel(title="Import queue, events and webhooks", sections=sections)

@@ -1,6 +1,6 @@
-"""What a vendor's extra panel is made of: tables of what the vendor's control endpoints answer, and small forms
-whose submission runs one of the panel's actions. The page (extras/page.py) draws them the same way for every
-vendor."""
+"""What a vendor's dashboard panel is made of: tables of what the vendor's control endpoints answer, and small forms
+whose submission runs one of the panel's actions. A vendor declares its panel (``Vendor.panel``, e.g.
+vendors/kaching/panel.py); the dashboard's extras page (ui/extras/page.py) draws every vendor's the same way."""
 
 from __future__ import annotations
 
@@ -43,7 +43,6 @@ Action = Callable[[Request, Sandbox, dict[str, str]], Awaitable[str]]
 
 
 class Panel(msgspec.Struct, frozen=True):
-    vendor: str
     title: str
     sections: Callable[[Request, Sandbox], Awaitable[list[Section]]]
     actions: dict[str, Action] = {}

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from simulator.plane.calls import call
+from simulator.plane.panel import Panel, Section, table
 from simulator.sandboxes import Sandbox
-from simulator.ui.calls import call
-from simulator.ui.extras.panel import Panel, Section, table
-from simulator.vendors.centra import VENDOR
 from simulator.vendors.centra import control as endpoints
 
 
@@ -17,4 +16,4 @@ async def sections(request: Request, sandbox: Sandbox) -> list[Section]:
     return [table("Clamp notifications (newest first)", found[::-1])]
 
 
-PANEL = Panel(vendor=VENDOR.name, title="Clamp notifications", sections=sections)
+PANEL = Panel(title="Clamp notifications", sections=sections)
