@@ -56,7 +56,7 @@ def raw(base: str, method: str, path: str) -> tuple[int, dict[str, str], dict[st
 @pytest.mark.parametrize(
     ("vendor", "path", "allow"),
     [
-        ("merchantpro", MERCHANTPRO, "GET, PATCH"),
+        ("merchantpro", MERCHANTPRO, "GET, HEAD, PATCH"),
         ("ka-ching", KACHING, "POST, DELETE"),
         ("ka-ching", "/ka-ching/info", "GET, HEAD"),
         ("ilevel", ILEVEL, "GET"),

@@ -40,6 +40,7 @@ EXPECTED = {
 _INDEX = re.compile(r"\[[0-9]+\]")
 _STEP = re.compile(r"\.([^.\[]+)|\[([0-9]+)\]")
 _MISSING = object()
+UNREAD = object()  # the body, when it was too large to read again for the message
 
 
 def validation_error(error: str, raw: Any) -> BadRequest:
@@ -55,9 +56,13 @@ def validation_error(error: str, raw: Any) -> BadRequest:
         field = f"{path}.{missing}" if path else missing
         return BadRequest(f"Missing field '{field}': expected {expected(field)}", field)
     if not path:
-        return BadRequest(f"Invalid request body: expected a JSON object, got {described(raw)}")
-    got = described(value_at(raw, path))
-    return BadRequest(f"Invalid value for '{path}': expected {expected(path)}, got {got}", path)
+        return BadRequest(f"Invalid request body: expected a JSON object{_got(raw)}")
+    got = _got(raw if raw is UNREAD else value_at(raw, path))
+    return BadRequest(f"Invalid value for '{path}': expected {expected(path)}{got}", path)
+
+
+def _got(value: Any) -> str:
+    return "" if value is UNREAD else f", got {described(value)}"
 
 
 def expected(path: str) -> str:

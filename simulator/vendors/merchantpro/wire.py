@@ -13,7 +13,7 @@ from simulator.domain.stock import MAX_QUANTITY, AdjustBy, QuantityChange, SetTo
 from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.merchantpro.errors import BadRequest
 from simulator.vendors.merchantpro.lenient import READ_ONLY, relax
-from simulator.vendors.merchantpro.messages import MAX_PRICE, MAX_WAREHOUSE_ID, validation_error
+from simulator.vendors.merchantpro.messages import MAX_PRICE, MAX_WAREHOUSE_ID, UNREAD, validation_error
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 Delta = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
@@ -65,6 +65,7 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
 
 
 _patch = msgspec.json.Decoder(InventoryPatch)
+DESCRIBE_BYTES = 256 * 1024
 
 
 def decode_patch(body: bytes, lenient: bool = False, multi_warehouse: bool = False) -> InventoryChange:
@@ -84,8 +85,10 @@ def decode_patch(body: bytes, lenient: bool = False, multi_warehouse: bool = Fal
             try:
                 patch = decode_json(body, _patch)
             except msgspec.ValidationError as exc:
-                # msgspec says where; what was there is read from the body, and the words are ours.
-                raise validation_error(str(exc), decode_json(body)) from None
+                # msgspec says where; what was there is read from the body (a small one: reading a large one
+                # again would hold the event loop), and the words are ours.
+                raw = decode_json(body) if len(body) <= DESCRIBE_BYTES else UNREAD
+                raise validation_error(str(exc), raw) from None
     except MalformedJson as exc:
         raise BadRequest(f"Malformed JSON in the request body: {exc.reason}") from None
     for name in READ_ONLY:
