@@ -20,7 +20,7 @@ async def test_a_newline_in_a_path_parameter_reaches_the_vendor() -> None:
         auth = basic("demo-api-key", "demo-api-secret")
         r = await client.get("/merchantpro/demo/api/v2/inventory/sku/A%0AB", headers=auth)
     assert r.status_code == 404
-    assert r.json() == {"error": {"code": 404, "message": "Resource not found"}}
+    assert r.json() == {"error": {"code": 404, "name": "Not Found", "message": "Resource not found"}}
 
 
 async def test_another_starlette_app_keeps_starlettes_own_path_convertor() -> None:

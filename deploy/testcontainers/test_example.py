@@ -1,5 +1,5 @@
 """Tests using the container of conftest.py through the plugin's fixtures, as any test of yours would. The container
-runs the shipped scenario rate-limited-shop: one MerchantPro shop, `shop`, allowing bursts of 5 requests."""
+runs the shipped scenario rate-limited-shop: one MerchantPro shop, `shop`, allowing 4 requests a second per key."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ def test_a_patch_lands_in_this_tests_sandbox(stock_sandbox):
     stock_sandbox.verify({"vendor": "merchantpro", "method": "PATCH", "exactly": 1})
 
 
-def test_the_sixth_request_of_a_burst_is_rate_limited(stock_sandbox):
-    stock_sandbox.freeze()  # no refill while the burst is sent, however slow the machine
+def test_the_fifth_request_of_a_second_is_rate_limited(stock_sandbox):
+    stock_sandbox.freeze()  # no refill while the requests are sent, however slow the machine
     shop = stock_sandbox.credentials("merchantpro")
     auth = (shop["username"], shop["password"])
-    statuses = [stock_sandbox.client.get(ITEM, auth=auth).status_code for _ in range(6)]
-    assert statuses == [200] * 5 + [429]
+    statuses = [stock_sandbox.client.get(ITEM, auth=auth).status_code for _ in range(5)]
+    assert statuses == [200] * 4 + [429]
 
 
 def test_the_simulator_is_the_container(stock_simulator, stocksim_container):

@@ -47,14 +47,24 @@ class Product(msgspec.Struct, forbid_unknown_fields=True):
     id: PositiveId
     sku: NonEmpty
     ean: NonEmpty | None = None
-    inventory_enabled: Switch = "on"
-    stock: Quantity = 0
+    # Unset: see inventory_on.
+    inventory_enabled: Switch | None = None
+    stock: Quantity | None = None
     warehouses: list[WarehouseStock] = []
     price_net: Price | None = None
     price_gross: Price | None = None
     old_price_net: Price | None = None
     old_price_gross: Price | None = None
     tax_rate: Percent | None = None
+
+
+def inventory_on(product: Product) -> bool:
+    """A listed product's inventory function. The doc: "Enabling the product inventory function (default off)"; a
+    product that lists its ``stock`` or ``warehouses`` without saying has it on, since a scenario that gives a
+    product stock means the shop to count it (and a product with the function off shows no stock)."""
+    if product.inventory_enabled is not None:
+        return switch_on(product.inventory_enabled)
+    return product.stock is not None or bool(product.warehouses)
 
 
 def printf_pattern(pattern: str) -> str | None:
@@ -73,6 +83,7 @@ class Generate(msgspec.Struct, forbid_unknown_fields=True):
     ean: NonEmpty | None = "29{n:011d}"
     stock: tuple[Quantity, Quantity] = (0, 100)
     price_net: tuple[Price, Price] = (1.0, 500.0)
+    # Generated products always have stock (the `stock` range), so, like listed products with stock, they count it.
     inventory_enabled: Switch = "on"
 
 
@@ -88,6 +99,9 @@ class Shop(msgspec.Struct, forbid_unknown_fields=True):
     # "Invalid credentials: 401; repeated attempts will return 403 Forbidden." The count is not documented.
     auth_failures_before_forbidden: AttemptCount = 5
     auth_lockout_seconds: float = 300.0
+    # How PATCH bodies are read: "strict" refuses "5", 5.0, unknown and read-only fields (400); "lenient" takes the
+    # numbers and leaves the fields out (simulator/vendors/merchantpro/lenient.py). Undocumented, so a setting.
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("products",)
 

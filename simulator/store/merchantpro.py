@@ -158,13 +158,13 @@ def _shop_rows(shop: spec.Shop) -> Iterator[tuple[Any, ...]]:
         old_net, old_gross = _prices(p.old_price_net, p.old_price_gross, rate)
         stocks = {(w.id if w.id is not None else ids[w.name or ""]): w.stock for w in p.warehouses}
         warehouses = [(w.id, stocks.get(w.id, 0)) for w in shop.warehouses]
-        stock = sum(stocks.values()) if shop.multi_warehouse else p.stock
+        stock = sum(stocks.values()) if shop.multi_warehouse else p.stock or 0
         yield (
             shop.name,
             p.id,
             p.sku,
             p.ean,
-            int(spec.switch_on(p.inventory_enabled)),
+            int(spec.inventory_on(p)),
             stock,
             net,
             gross,

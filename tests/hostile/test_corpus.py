@@ -153,7 +153,12 @@ def check_shape(case: Case, reply: Reply) -> None:
         return
     body = reply.json()
     if case.vendor == "merchantpro":
-        assert set(body) == {"error"} and set(body["error"]) <= {"code", "message", "field"}, body
+        assert set(body) == {"error"} and {"code", "name", "message"} <= set(body["error"]) <= {
+            "code",
+            "name",
+            "message",
+            "field",
+        }, body
         assert body["error"]["code"] == reply.status and isinstance(body["error"]["message"], str)
         if reply.status == 401:
             assert reply.headers.get("www-authenticate", "").startswith("Basic")

@@ -187,7 +187,7 @@ def test_five_different_problems_in_one_run() -> None:
     assert str(caught.value).splitlines() == [
         "five.yaml:6:7: $.merchantpro.shops[0].colour: unknown field `colour`; expected one of: name, api_key, "
         "api_secret, multi_warehouse, tax_rate, warehouses, products, generate, auth_failures_before_forbidden, "
-        "auth_lockout_seconds",
+        "auth_lockout_seconds, input",
         "five.yaml:8:38: $.merchantpro.shops[0].products[0].price_net: expected a number from 0 to 1000000000 or null,"
         " found the string 'ten'",
         "five.yaml:14:24: $.merchantpro.shops[1].products[0].sku: sku 'GEN-0000042' is also the sku of generated"

@@ -17,7 +17,10 @@ PATCH_RULE = {"match": {"vendor": "merchantpro", "method": "PATCH"}}
 def test_status_with_the_vendors_own_body(box: Box) -> None:
     box.add({**PATCH_RULE, "action": {"kind": "status", "status": 503}})
     r = box.patch()
-    assert (r.status_code, r.json()) == (503, {"error": {"code": 503, "message": "Service Unavailable"}})
+    assert (r.status_code, r.json()) == (
+        503,
+        {"error": {"code": 503, "name": "Service Unavailable", "message": "Service Unavailable"}},
+    )
     assert box.stock() == 10
 
 

@@ -38,7 +38,7 @@ def test_bucket_empties_then_refills_on_the_clock(base: str) -> None:
         got = [c.get("/merchantpro/s/api/v2/inventory/id/1", auth=("k", "p")) for _ in range(4)]
         assert [r.status_code for r in got] == [200, 200, 200, 429]
         assert got[3].headers["retry-after"] == "2"  # one token at 0.5/s
-        assert got[3].json() == {"error": {"code": 429, "message": "Too many requests"}}
+        assert got[3].json() == {"error": {"code": 429, "name": "Too Many Requests", "message": "Too many requests"}}
         c.post("/_sim/clock", json={"advance": 1.9})
         assert c.get("/merchantpro/s/api/v2/inventory/id/1", auth=("k", "p")).status_code == 429
         c.post("/_sim/clock", json={"advance": 0.2})

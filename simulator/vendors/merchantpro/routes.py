@@ -1,4 +1,5 @@
-"""MerchantPro's inventory API: GET and PATCH /api/v2/inventory/{id|sku|ean}/{identifier} under a shop's base."""
+"""MerchantPro's inventory API: GET (and HEAD) and PATCH /api/v2/inventory/{id|sku|ean}/{identifier} under a shop's
+base."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from simulator.vendors.merchantpro import errors
 from simulator.vendors.merchantpro.wire import decode_patch, render
 from simulator.vendors.paths import Accounts, resolve, unknown_path
 
-ALLOWED = ("GET", "PATCH")
+# HEAD is GET without the body (RFC 9110 9.3.2), so every resource that takes GET takes HEAD.
+ALLOWED = ("GET", "HEAD", "PATCH")
 LOOKUPS: dict[str, Lookup] = {"id": "id", "sku": "sku", "ean": "ean"}
 SHOPS = Accounts("shop", shops, "no shop named {!r}")
 
@@ -29,23 +31,28 @@ async def inventory(request: Request) -> Response:
     # A method the resource never takes is 405 whichever shop the path names.
     if request.method not in ALLOWED:
         raise errors.MethodNotAllowed(request.method, ALLOWED)
-    sandbox, shop = resolve(request, SHOPS, _not_found)
-    _authenticate(request, sandbox, shop)
-    by = LOOKUPS.get(request.path_params["kind"])
-    if by is None:
+    if request.method == "GET":  # HEAD arrives as GET (requestline.py)
+        return await _read(request)
+    return await _patch(request)
+
+
+async def _read(request: Request) -> Response:
+    sandbox, shop, by, identifier = _target(request)
+    found = await in_sandbox(
+        request,
+        sandbox,
+        partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier),
+        read_only=True,
+    )
+    if found is None:
         raise errors.NotFound()
-    identifier: str = request.path_params["identifier"]
-    if request.method == "GET":
-        found = await in_sandbox(
-            request,
-            sandbox,
-            partial(products.find, world=sandbox.world, shop=shop, by=by, identifier=identifier),
-            read_only=True,
-        )
-        if found is None:
-            raise errors.NotFound()
-        return json_response(render(found, shop.multi_warehouse))
-    change = decode_patch(await vendor_body(request, errors.PayloadTooLarge, errors.BadRequest))
+    return json_response(render(found, shop.multi_warehouse))
+
+
+async def _patch(request: Request) -> Response:
+    sandbox, shop, by, identifier = _target(request)
+    body = await vendor_body(request, errors.PayloadTooLarge, errors.BadRequest)
+    change = decode_patch(body, lenient=shop.input == "lenient", multi_warehouse=shop.multi_warehouse)
     try:
         updated = await in_sandbox(
             request,
@@ -61,6 +68,15 @@ async def inventory(request: Request) -> Response:
 
 def _not_found(reason: str) -> errors.NotFound:
     return errors.NotFound(f"Resource not found: {reason}")
+
+
+def _target(request: Request) -> tuple[Sandbox, Shop, Lookup, str]:
+    sandbox, shop = resolve(request, SHOPS, _not_found)
+    _authenticate(request, sandbox, shop)
+    by = LOOKUPS.get(request.path_params["kind"])
+    if by is None:
+        raise errors.NotFound()
+    return sandbox, shop, by, request.path_params["identifier"]
 
 
 def _signed_in(request: Request) -> None:

@@ -10,16 +10,15 @@ from msgspec import UNSET, UnsetType
 from simulator.domain.merchantpro import InventoryChange, Product, WarehouseChange
 from simulator.domain.money import to_amount, to_cents
 from simulator.domain.stock import MAX_QUANTITY, AdjustBy, QuantityChange, SetTo
-from simulator.jsonbody import MalformedJson, decode_json, located, unknown_field
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.vendors.merchantpro.errors import BadRequest
+from simulator.vendors.merchantpro.lenient import READ_ONLY, relax
+from simulator.vendors.merchantpro.messages import MAX_PRICE, MAX_WAREHOUSE_ID, UNREAD, validation_error
 
 Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
 Delta = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
-Price = Annotated[float, msgspec.Meta(ge=0, le=1e9)]
-WarehouseId = Annotated[int, msgspec.Meta(ge=1, le=2**53)]
-
-WRITABLE = ("inventory_enabled", "stock", "warehouses", "price_net", "price_gross", "old_price_net", "old_price_gross")
-READ_ONLY = ("id", "sku", "ean")
+Price = Annotated[float, msgspec.Meta(ge=0, le=MAX_PRICE)]
+WarehouseId = Annotated[int, msgspec.Meta(ge=1, le=MAX_WAREHOUSE_ID)]
 
 
 class Adjustment(msgspec.Struct, forbid_unknown_fields=True):
@@ -66,16 +65,30 @@ class InventoryRecord(msgspec.Struct, kw_only=True):
 
 
 _patch = msgspec.json.Decoder(InventoryPatch)
-_HINTS = {"inventory_enabled": 'Expected "on" or "off"'}
+DESCRIBE_BYTES = 256 * 1024
 
 
-def decode_patch(body: bytes) -> InventoryChange:
+def decode_patch(body: bytes, lenient: bool = False, multi_warehouse: bool = False) -> InventoryChange:
+    """The change a PATCH body asks for; BadRequest, in the simulator's own words, when it asks for none.
+
+    ``lenient`` is the shop's ``input: lenient`` profile (simulator/vendors/merchantpro/lenient.py)."""
     if not body.strip():
         raise BadRequest("The request body is empty; expected a JSON object")
     try:
-        patch = decode_json(body, _patch)
-    except msgspec.ValidationError as exc:
-        raise _validation_error(str(exc)) from None
+        if lenient:
+            raw = relax(decode_json(body), multi_warehouse)
+            try:
+                patch = msgspec.convert(raw, InventoryPatch)
+            except msgspec.ValidationError as exc:
+                raise validation_error(str(exc), raw) from None
+        else:
+            try:
+                patch = decode_json(body, _patch)
+            except msgspec.ValidationError as exc:
+                # msgspec says where; what was there is read from the body (a small one: reading a large one
+                # again would hold the event loop), and the words are ours.
+                raw = decode_json(body) if len(body) <= DESCRIBE_BYTES else UNREAD
+                raise validation_error(str(exc), raw) from None
     except MalformedJson as exc:
         raise BadRequest(f"Malformed JSON in the request body: {exc.reason}") from None
     for name in READ_ONLY:
@@ -125,17 +138,3 @@ def _quantity(value: int | Adjustment) -> QuantityChange:
 
 def _cents(value: float | UnsetType) -> int | None:
     return None if isinstance(value, UnsetType) else to_cents(value)
-
-
-def _validation_error(error: str) -> BadRequest:
-    message, path = located(error)
-    path = path.lstrip(".")
-    unknown = unknown_field(message)
-    if unknown is not None:
-        field = f"{path}.{unknown}" if path else unknown
-        return BadRequest(f"Unknown field '{field}'; the stock API can change: {', '.join(WRITABLE)}", field)
-    if not path:
-        return BadRequest(f"Invalid request body: {message}")
-    if path in _HINTS:
-        message = f"{message}; {_HINTS[path]}"
-    return BadRequest(f"Invalid value for '{path}': {message}", path)

@@ -34,7 +34,7 @@ async def test_missing_and_wrong_credentials(headers: dict[str, str]) -> None:
         r = await client.get(URL, headers=headers)
         assert r.status_code == 401
         assert r.headers["www-authenticate"].startswith("Basic ")
-        assert r.json() == {"error": {"code": 401, "message": "Invalid API credentials"}}
+        assert r.json() == {"error": {"code": 401, "name": "Unauthorized", "message": "Invalid API credentials"}}
         r = await client.patch(URL, json={"stock": 1}, headers=headers)
         assert r.status_code == 401
         assert (await client.get(URL, headers=DEMO)).json()["stock"] == 10
