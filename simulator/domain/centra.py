@@ -34,6 +34,7 @@ class StockItem(msgspec.Struct, frozen=True):
     variant_sku: str
     size_sku: str
     ean: str | None
+    upc: str | None
     brand: str
     collection: str
     product: str
@@ -78,6 +79,7 @@ class StockFilter(msgspec.Struct, frozen=True):
 
     sku: str | None = None
     ean: str | None = None
+    upc: str | None = None
     product_id: int | None = None
     variant_id: int | None = None
     stock_item_id: int | None = None
@@ -105,7 +107,7 @@ class UpdateOutcome(msgspec.Struct, frozen=True):
 
 
 def sku_key(sku: str, variant_sku: str, size_sku: str) -> str:
-    """The doc's second identifier: "a combination of sku, variantSku and sizeSku" (concatenated)."""
+    """The doc's third identifier: "a combination of sku, variantSku and sizeSku" (concatenated)."""
     return f"{sku}{variant_sku}{size_sku}"
 
 

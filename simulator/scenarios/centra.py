@@ -34,6 +34,7 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     variant_sku: Text = ""
     size_sku: Text = ""
     ean: Identifier | None = None
+    upc: Identifier | None = None
     brand: Text = ""
     collection: Text = ""
     product: Text = ""
@@ -81,6 +82,7 @@ def _check_plugin(plugin: Plugin, here: str) -> list[Problem]:
     items = f"{here}.items"
     unique_values(problems, items, "stockItemId", [i.stock_item_id for i in plugin.items])
     eans = unique_values(problems, items, "ean", [i.ean for i in plugin.items], skip_none=True)
+    upcs = unique_values(problems, items, "upc", [i.upc for i in plugin.items], skip_none=True)
     keys: dict[str, int] = {}
     for n, item in enumerate(plugin.items):
         at = f"{items}[{n}]"
@@ -89,10 +91,16 @@ def _check_plugin(plugin: Plugin, here: str) -> list[Problem]:
             problems.append(Problem(f"{at}.sku", f"sku+variantSku+sizeSku {key!r} repeats {items}[{keys[key]}]"))
         else:
             keys[key] = n
-        # An update's `product` is an EAN or the sku combination: one string must not name two items.
-        clash = eans.get(key)
-        if clash is not None and clash != n:
-            problems.append(Problem(f"{at}.sku", f"sku+variantSku+sizeSku {key!r} equals the ean of {items}[{clash}]"))
+        # An update's `product` is an EAN, a UPC or the sku combination: one string must not name two items.
+        for field, own, others, what in (
+            ("sku", key, eans, "ean"),
+            ("sku", key, upcs, "upc"),
+            ("upc", item.upc, eans, "ean"),
+        ):
+            clash = None if own is None else others.get(own)
+            if clash is not None and clash != n:
+                label = "sku+variantSku+sizeSku" if field == "sku" else field
+                problems.append(Problem(f"{at}.{field}", f"{label} {own!r} equals the {what} of {items}[{clash}]"))
         if item.allocated_stock > item.physical_stock:
             problems.append(
                 Problem(

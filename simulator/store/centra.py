@@ -20,7 +20,7 @@ ITEMS = LayeredTable(
     "centra_item",
     key=_ITEM_FIELDS[:2],  # plugin, stock_item_id
     columns=(*_ITEM_FIELDS[2:], "sku_key"),
-    indexes=(("plugin", "ean"), ("plugin", "sku_key")),
+    indexes=(("plugin", "ean"), ("plugin", "upc"), ("plugin", "sku_key")),
 )
 TABLES = (ITEMS,)
 SANDBOX_TABLES: tuple[str, ...] = ("centra_notification",)
@@ -99,6 +99,7 @@ def get_stock(
         params["sku"] = filters.sku
     for column, value in (
         ("ean", filters.ean),
+        ("upc", filters.upc),
         ("product_id", filters.product_id),
         ("variant_id", filters.variant_id),
         ("stock_item_id", filters.stock_item_id),
@@ -163,11 +164,11 @@ def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limi
 
 
 def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: Iterable[str]) -> dict[str, StockItem]:
-    """identifier -> item, for the identifiers (EANs or sku combinations) that name an item of the plugin."""
+    """identifier -> item, for the identifiers (EANs, UPCs or sku combinations) that name an item of the plugin."""
     ids = msgspec.json.encode(sorted(wanted)).decode()
     rows: list[tuple[Any, ...]] = []
-    # Two lookups rather than one OR, so each can use its index.
-    for column in ("ean", "sku_key"):
+    # One lookup per identifier rather than one OR, so each can use its index.
+    for column in ("ean", "upc", "sku_key"):
         rows += ITEMS.select(
             conn,
             world,
@@ -177,10 +178,11 @@ def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: 
     found: dict[str, StockItem] = {}
     for row in rows:
         item = _item(row)
-        # The scenario check keeps EANs and sku combinations from naming two items.
+        # The scenario check keeps EANs, UPCs and sku combinations from naming two items.
         found[item.sku_key] = item
-        if item.ean is not None:
-            found[item.ean] = item
+        for identifier in (item.ean, item.upc):
+            if identifier is not None:
+                found[identifier] = item
     return found
 
 
@@ -204,6 +206,7 @@ def _seeded(plugin: str, i: spec.Item) -> StockItem:
         variant_sku=i.variant_sku,
         size_sku=i.size_sku,
         ean=i.ean,
+        upc=i.upc,
         brand=i.brand,
         collection=i.collection,
         product=i.product,

@@ -30,6 +30,7 @@ ITEM = StockItem(
     variant_sku="B",
     size_sku="C",
     ean="111",
+    upc=None,
     brand="",
     collection="",
     product="",

@@ -27,6 +27,12 @@ def test_a_valid_section_loads() -> None:
     loaded = load_text(HEAD + A, "test.yaml")
     assert list(centra.plugins(loaded)) == ["demo"]
     assert centra.plugins(loaded)["demo"].items[0].ean == "111"
+    assert centra.plugins(loaded)["demo"].items[0].upc is None
+
+
+def test_one_item_may_carry_the_same_code_as_ean_and_upc() -> None:
+    loaded = load_text(HEAD + A.replace("}", ', upc: "111"}'), "test.yaml")
+    assert centra.plugins(loaded)["demo"].items[0].upc == "111"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +63,28 @@ def test_a_valid_section_loads() -> None:
                     "sku+variantSku+sizeSku '111' equals the ean of $.centra.plugins[0].items[0]",
                 )
             ],
+        ),
+        (
+            A.replace("}", ', upc: "222"}')
+            + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "222"}\n',
+            [("$.centra.plugins[0].items[1].upc", "duplicate upc '222' (first at $.centra.plugins[0].items[0])")],
+        ),
+        (
+            A + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "111"}\n',
+            [("$.centra.plugins[0].items[1].upc", "upc '111' equals the ean of $.centra.plugins[0].items[0]")],
+        ),
+        (
+            A + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "ABC"}\n',
+            [
+                (
+                    "$.centra.plugins[0].items[0].sku",
+                    "sku+variantSku+sizeSku 'ABC' equals the upc of $.centra.plugins[0].items[1]",
+                )
+            ],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, upc: ''}\n",
+            [("$.centra.plugins[0].items[0].upc", "expected a non-empty string, found ''")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: 2, allocatedStock: 3}\n",

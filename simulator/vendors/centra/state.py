@@ -44,6 +44,7 @@ def _item(item: StockItem) -> dict[str, Any]:
     return {
         "stockItemId": item.stock_item_id,
         "ean": item.ean,
+        "upc": item.upc,
         "sku": item.sku_key,
         "bundle": item.bundle,
         "physicalStock": item.physical,

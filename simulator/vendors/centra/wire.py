@@ -107,6 +107,7 @@ def parse_query(params: QueryParams, xml: bool) -> tuple[StockFilter, int | None
         StockFilter(
             sku=params.get("sku"),
             ean=params.get("ean"),
+            upc=params.get("upc"),
             product_id=_whole(params, "productId", xml) if "productId" in params else None,
             variant_id=_whole(params, "variantId", xml) if "variantId" in params else None,
             stock_item_id=_whole(params, "stockItemId", xml) if "stockItemId" in params else None,
@@ -141,6 +142,7 @@ def render_item(item: StockItem, exclude_physical: bool) -> dict[str, Any]:
         "size": item.size,
         "stockItemId": item.stock_item_id,
         "ean": item.ean,
+        "upc": item.upc,
         "weight": item.weight,
         "weightUnit": item.weight_unit,
         "countryOfOrigin": item.country_of_origin,
