@@ -54,7 +54,7 @@ ITEM = StockItem(
 quantities = st.integers(min_value=0, max_value=1000)
 
 
-@given(allocated=quantities, extra=quantities, requested=quantities)
+@given(allocated=quantities, extra=quantities, requested=st.integers(min_value=-1000, max_value=1000))
 def test_the_clamp(allocated: int, extra: int, requested: int) -> None:
     item = replace(ITEM, allocated=allocated, physical=allocated + extra)
     outcome = apply_update({"111": item}, [StockLine("111", requested)], NOW)

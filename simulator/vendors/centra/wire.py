@@ -17,7 +17,9 @@ from simulator.jsonbody import MalformedJson, decode_json, located, missing_fiel
 from simulator.numbers import exceeds, is_digits, whole_number
 from simulator.vendors.centra.errors import InvalidRequest
 
-Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
+# Below zero is below any allocatedStock: Centra raises it to the allocated stock without an error (the domain's
+# clamp), so a negative quantity is taken. The bounds keep every value inside SQLite's integers.
+Quantity = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
 PARTIAL = "Some of the products were not updated"
 MAX_LIMIT = 10_000
 MAX_PAGE = 1_000_000_000  # keeps (page - 1) * limit inside SQLite's 64-bit OFFSET
