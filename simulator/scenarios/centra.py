@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from simulator.domain.centra import TIME_FORMAT, cost_price, sku_key
+from simulator.domain.centra import TIME_FORMAT, company_zone, cost_price, sku_key
 from simulator.domain.currencies import ISO_4217
 from simulator.domain.errors import InvalidChange
 from simulator.scenarios.loaded import LoadedScenario
@@ -60,6 +60,12 @@ class Plugin(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     name: Slug
     api_token: Secret = msgspec.field(name="api_token")
     items: list[Item] = []
+    # The company's time zone (an IANA name): Get stock's date filters are read in it ("Timezone is system-wide
+    # and decided by the company using Centra"); timestamps are stored in UTC.
+    timezone: Text = "UTC"
+    # How updates are read: "strict" refuses "5", 5.0 and unknown fields; "lenient" takes the numbers and leaves
+    # the fields out (simulator/vendors/centra/lenient.py). The same setting as i.LEVEL tenants'.
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("items",)
 
@@ -79,6 +85,10 @@ def check(section: Section, at: str) -> list[Problem]:
 
 def _check_plugin(plugin: Plugin, here: str) -> list[Problem]:
     problems: list[Problem] = []
+    try:
+        company_zone(plugin.timezone)
+    except InvalidChange as exc:
+        problems.append(Problem(f"{here}.timezone", exc.message))
     items = f"{here}.items"
     unique_values(problems, items, "stockItemId", [i.stock_item_id for i in plugin.items])
     eans = unique_values(problems, items, "ean", [i.ean for i in plugin.items], skip_none=True)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from datetime import tzinfo
 from typing import Any
 
 import msgspec
 
-from simulator.domain.centra import Clamp, StockFilter, StockItem, StockLine, UpdateOutcome, apply_update, cost_price
+from simulator.domain.centra import (
+    Clamp,
+    StockFilter,
+    StockItem,
+    StockLine,
+    UpdateOutcome,
+    apply_update,
+    company_zone,
+    cost_price,
+    to_utc,
+)
 from simulator.domain.errors import NotFound
 from simulator.scenarios import centra as spec
 from simulator.scenarios.loaded import LoadedScenario
@@ -41,7 +52,8 @@ class Page(msgspec.Struct, frozen=True):
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     count = 0
     for plugin in spec.section(scenario).plugins:
-        rows = [_row(_seeded(plugin.name, item)) for item in plugin.items]
+        zone = company_zone(plugin.timezone)
+        rows = [_row(_seeded(plugin.name, item, zone)) for item in plugin.items]
         ITEMS.seed(conn, scenario.id, rows)
         count += len(rows)
     return count
@@ -194,9 +206,10 @@ def _notify(conn: sqlite3.Connection, world: World, plugin: str, now: str, clamp
     )
 
 
-def _seeded(plugin: str, i: spec.Item) -> StockItem:
-    created = i.created or spec.DEFAULT_CREATED
-    modified = i.modified or created
+def _seeded(plugin: str, i: spec.Item, zone: tzinfo) -> StockItem:
+    """A scenario item as stored; its timestamps are the company's time, stored in UTC."""
+    created = to_utc(i.created or spec.DEFAULT_CREATED, zone)
+    modified = to_utc(i.modified, zone) if i.modified else created
     return StockItem(
         plugin=plugin,
         stock_item_id=i.stock_item_id,
@@ -225,7 +238,7 @@ def _seeded(plugin: str, i: spec.Item) -> StockItem:
         cost_currency=i.cost_price_currency,
         created=created,
         modified=modified,
-        stock_modified=i.stock_modified or modified,
+        stock_modified=to_utc(i.stock_modified, zone) if i.stock_modified else modified,
     )
 
 

@@ -158,3 +158,40 @@ def test_every_identifier_collision_is_reported_in_one_run() -> None:
             "expected a whole number from 1 to 9007199254740992, found the string 'x'",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (
+            "timezone: Mars/Olympus",
+            "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'Mars/Olympus'",
+        ),
+        ("timezone: utc", "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'utc'"),
+        (
+            "timezone: /etc/passwd",
+            "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got '/etc/passwd'",
+        ),
+        ("timezone: Europe", "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'Europe'"),
+        (
+            "timezone: 1",
+            'expected a string of at most 512 characters, found the number 1 (quote the value in YAML, e.g. "0123", '
+            "so leading zeros and digits survive)",
+        ),
+        ("input: loose", "expected one of 'lenient', 'strict', found 'loose'"),
+    ],
+)
+def test_plugin_settings_name_their_path(setting: str, expected: str) -> None:
+    text = f"centra:\n  plugins:\n    - name: a\n      api_token: x\n      {setting}\n"
+    key = setting.split(":")[0]
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, "test.yaml")
+    assert [(p.path, p.message) for p in info.value.problems] == [(f"$.centra.plugins[0].{key}", expected)]
+
+
+def test_plugin_settings_default_to_utc_and_strict() -> None:
+    plugin = centra.plugins(load_text("centra:\n  plugins:\n    - {name: a, api_token: x}\n", "t.yaml"))["a"]
+    assert (plugin.timezone, plugin.input) == ("UTC", "strict")
+    text = "centra:\n  plugins:\n    - {name: a, api_token: x, timezone: America/New_York, input: lenient}\n"
+    plugin = centra.plugins(load_text(text, "t.yaml"))["a"]
+    assert (plugin.timezone, plugin.input) == ("America/New_York", "lenient")

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
 from starlette.datastructures import QueryParams
 
-from simulator.domain.centra import TIME_FORMAT, StockFilter, StockItem, StockLine, UpdateOutcome, cost_price, currency
+from simulator.domain.centra import (
+    TIME_FORMAT,
+    StockFilter,
+    StockItem,
+    StockLine,
+    UpdateOutcome,
+    cost_price,
+    currency,
+    to_utc,
+)
 from simulator.domain.errors import InvalidChange
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
@@ -106,10 +115,11 @@ def render_outcome(outcome: UpdateOutcome) -> dict[str, Any]:
     return {"status": "no", "msg": PARTIAL, "errors": errors}
 
 
-def parse_query(params: QueryParams, xml: bool) -> tuple[StockFilter, int | None, int]:
-    """Get stock's filters, limit and page; a malformed value is refused like a malformed update."""
+def parse_query(params: QueryParams, xml: bool, zone: tzinfo) -> tuple[StockFilter, int | None, int]:
+    """Get stock's filters, limit and page; a malformed value is refused like a malformed update. Dates are the
+    company's time (``zone``), turned into the store's UTC."""
     since = tuple(
-        (field, _time(params[field], field, xml))
+        (field, to_utc(_time(params[field], field, xml), zone))
         for field in ("created", "modified", "stock_modified")
         if field in params
     )
@@ -253,5 +263,5 @@ def _shown(value: Any) -> str:
         return "an array"
     text = msgspec.json.encode(value).decode()
     if len(text) > 40:
-        text = text[:36] + ("...\"" if isinstance(value, str) else "...")
+        text = text[:36] + ('..."' if isinstance(value, str) else "...")
     return f"the string {text}" if isinstance(value, str) else text
