@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import msgspec
 
@@ -34,6 +35,7 @@ class StockItem(msgspec.Struct, frozen=True):
     variant_sku: str
     size_sku: str
     ean: str | None
+    upc: str | None
     brand: str
     collection: str
     product: str
@@ -78,6 +80,7 @@ class StockFilter(msgspec.Struct, frozen=True):
 
     sku: str | None = None
     ean: str | None = None
+    upc: str | None = None
     product_id: int | None = None
     variant_id: int | None = None
     stock_item_id: int | None = None
@@ -105,12 +108,54 @@ class UpdateOutcome(msgspec.Struct, frozen=True):
 
 
 def sku_key(sku: str, variant_sku: str, size_sku: str) -> str:
-    """The doc's second identifier: "a combination of sku, variantSku and sizeSku" (concatenated)."""
+    """The doc's third identifier: "a combination of sku, variantSku and sizeSku" (concatenated)."""
     return f"{sku}{variant_sku}{size_sku}"
 
 
 def timestamp(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime(TIME_FORMAT)
+    """A moment as the store keeps it: UTC, in ``TIME_FORMAT``."""
+    return _written(datetime.fromtimestamp(epoch, UTC))
+
+
+def company_zone(name: str) -> tzinfo:
+    """The company's time zone by its IANA name ("Timezone is system-wide and decided by the company using
+    Centra"); InvalidChange when the name is none. UTC needs no time zone database."""
+    if name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        missing = "" if available_timezones() else " (this machine has no time zone database: install tzdata)"
+        raise InvalidChange(
+            "timezone", f"expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got {name!r}{missing}"
+        ) from None
+
+
+def to_utc(local: str, zone: tzinfo) -> str:
+    """A company time, ``TIME_FORMAT`` or its date part (midnight), as the store's UTC ``TIME_FORMAT``. A time the
+    clocks skip or repeat (daylight saving) is read with the offset before the change."""
+    moment = datetime.strptime(local, TIME_FORMAT if len(local) > len("YYYY-mm-dd") else "%Y-%m-%d")
+    try:
+        return _written(moment.replace(tzinfo=zone).astimezone(UTC))
+    except OverflowError:  # within a day of year 1 or 9999: before or after every stored time
+        return "0001-01-01 00:00:00" if moment.year == 1 else "9999-12-31 23:59:59"
+
+
+def company_time(stored: str, zone: tzinfo) -> str:
+    """A stored UTC ``TIME_FORMAT`` as the company's clock shows it."""
+    moment = datetime.strptime(stored, TIME_FORMAT).replace(tzinfo=UTC)
+    try:
+        return _written(moment.astimezone(zone))
+    except OverflowError:  # pragma: no cover - only for a stored time within a day of year 1 or 9999
+        return stored
+
+
+def _written(moment: datetime) -> str:
+    # Not strftime: its %Y drops the leading zeros of years before 1000, and the store compares these as text.
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
 
 
 def cost_price(value: str | int | float, field: str) -> str:

@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from simulator.domain.centra import TIME_FORMAT, cost_price, sku_key
+from simulator.domain.centra import TIME_FORMAT, company_zone, cost_price, sku_key
 from simulator.domain.currencies import ISO_4217
 from simulator.domain.errors import InvalidChange
 from simulator.scenarios.loaded import LoadedScenario
@@ -34,6 +34,7 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     variant_sku: Text = ""
     size_sku: Text = ""
     ean: Identifier | None = None
+    upc: Identifier | None = None
     brand: Text = ""
     collection: Text = ""
     product: Text = ""
@@ -59,6 +60,12 @@ class Plugin(msgspec.Struct, forbid_unknown_fields=True, rename="camel"):
     name: Slug
     api_token: Secret = msgspec.field(name="api_token")
     items: list[Item] = []
+    # The company's time zone (an IANA name): Get stock's date filters are read in it ("Timezone is system-wide
+    # and decided by the company using Centra"); timestamps are stored in UTC.
+    timezone: Text = "UTC"
+    # How updates are read: "strict" refuses "5", 5.0 and unknown fields; "lenient" takes the numbers and leaves
+    # the fields out (simulator/vendors/centra/lenient.py). The same setting as i.LEVEL tenants'.
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("items",)
 
@@ -78,9 +85,14 @@ def check(section: Section, at: str) -> list[Problem]:
 
 def _check_plugin(plugin: Plugin, here: str) -> list[Problem]:
     problems: list[Problem] = []
+    try:
+        company_zone(plugin.timezone)
+    except InvalidChange as exc:
+        problems.append(Problem(f"{here}.timezone", exc.message))
     items = f"{here}.items"
     unique_values(problems, items, "stockItemId", [i.stock_item_id for i in plugin.items])
     eans = unique_values(problems, items, "ean", [i.ean for i in plugin.items], skip_none=True)
+    upcs = unique_values(problems, items, "upc", [i.upc for i in plugin.items], skip_none=True)
     keys: dict[str, int] = {}
     for n, item in enumerate(plugin.items):
         at = f"{items}[{n}]"
@@ -89,10 +101,16 @@ def _check_plugin(plugin: Plugin, here: str) -> list[Problem]:
             problems.append(Problem(f"{at}.sku", f"sku+variantSku+sizeSku {key!r} repeats {items}[{keys[key]}]"))
         else:
             keys[key] = n
-        # An update's `product` is an EAN or the sku combination: one string must not name two items.
-        clash = eans.get(key)
-        if clash is not None and clash != n:
-            problems.append(Problem(f"{at}.sku", f"sku+variantSku+sizeSku {key!r} equals the ean of {items}[{clash}]"))
+        # An update's `product` is an EAN, a UPC or the sku combination: one string must not name two items.
+        for field, own, others, what in (
+            ("sku", key, eans, "ean"),
+            ("sku", key, upcs, "upc"),
+            ("upc", item.upc, eans, "ean"),
+        ):
+            clash = None if own is None else others.get(own)
+            if clash is not None and clash != n:
+                label = "sku+variantSku+sizeSku" if field == "sku" else field
+                problems.append(Problem(f"{at}.{field}", f"{label} {own!r} equals the {what} of {items}[{clash}]"))
         if item.allocated_stock > item.physical_stock:
             problems.append(
                 Problem(

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from datetime import tzinfo
 from typing import Any
 
 import msgspec
 
-from simulator.domain.centra import Clamp, StockFilter, StockItem, StockLine, UpdateOutcome, apply_update, cost_price
+from simulator.domain.centra import (
+    Clamp,
+    StockFilter,
+    StockItem,
+    StockLine,
+    UpdateOutcome,
+    apply_update,
+    company_zone,
+    cost_price,
+    to_utc,
+)
 from simulator.domain.errors import NotFound
 from simulator.scenarios import centra as spec
 from simulator.scenarios.loaded import LoadedScenario
@@ -20,7 +31,7 @@ ITEMS = LayeredTable(
     "centra_item",
     key=_ITEM_FIELDS[:2],  # plugin, stock_item_id
     columns=(*_ITEM_FIELDS[2:], "sku_key"),
-    indexes=(("plugin", "ean"), ("plugin", "sku_key")),
+    indexes=(("plugin", "ean"), ("plugin", "upc"), ("plugin", "sku_key")),
 )
 TABLES = (ITEMS,)
 SANDBOX_TABLES: tuple[str, ...] = ("centra_notification",)
@@ -41,7 +52,8 @@ class Page(msgspec.Struct, frozen=True):
 def seed(conn: sqlite3.Connection, scenario: LoadedScenario) -> int:
     count = 0
     for plugin in spec.section(scenario).plugins:
-        rows = [_row(_seeded(plugin.name, item)) for item in plugin.items]
+        zone = company_zone(plugin.timezone)
+        rows = [_row(_seeded(plugin.name, item, zone)) for item in plugin.items]
         ITEMS.seed(conn, scenario.id, rows)
         count += len(rows)
     return count
@@ -99,6 +111,7 @@ def get_stock(
         params["sku"] = filters.sku
     for column, value in (
         ("ean", filters.ean),
+        ("upc", filters.upc),
         ("product_id", filters.product_id),
         ("variant_id", filters.variant_id),
         ("stock_item_id", filters.stock_item_id),
@@ -163,11 +176,11 @@ def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limi
 
 
 def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: Iterable[str]) -> dict[str, StockItem]:
-    """identifier -> item, for the identifiers (EANs or sku combinations) that name an item of the plugin."""
+    """identifier -> item, for the identifiers (EANs, UPCs or sku combinations) that name an item of the plugin."""
     ids = msgspec.json.encode(sorted(wanted)).decode()
     rows: list[tuple[Any, ...]] = []
-    # Two lookups rather than one OR, so each can use its index.
-    for column in ("ean", "sku_key"):
+    # One lookup per identifier rather than one OR, so each can use its index.
+    for column in ("ean", "upc", "sku_key"):
         rows += ITEMS.select(
             conn,
             world,
@@ -177,10 +190,11 @@ def _by_identifier(conn: sqlite3.Connection, world: World, plugin: str, wanted: 
     found: dict[str, StockItem] = {}
     for row in rows:
         item = _item(row)
-        # The scenario check keeps EANs and sku combinations from naming two items.
+        # The scenario check keeps EANs, UPCs and sku combinations from naming two items.
         found[item.sku_key] = item
-        if item.ean is not None:
-            found[item.ean] = item
+        for identifier in (item.ean, item.upc):
+            if identifier is not None:
+                found[identifier] = item
     return found
 
 
@@ -192,9 +206,10 @@ def _notify(conn: sqlite3.Connection, world: World, plugin: str, now: str, clamp
     )
 
 
-def _seeded(plugin: str, i: spec.Item) -> StockItem:
-    created = i.created or spec.DEFAULT_CREATED
-    modified = i.modified or created
+def _seeded(plugin: str, i: spec.Item, zone: tzinfo) -> StockItem:
+    """A scenario item as stored; its timestamps are the company's time, stored in UTC."""
+    created = to_utc(i.created or spec.DEFAULT_CREATED, zone)
+    modified = to_utc(i.modified, zone) if i.modified else created
     return StockItem(
         plugin=plugin,
         stock_item_id=i.stock_item_id,
@@ -204,6 +219,7 @@ def _seeded(plugin: str, i: spec.Item) -> StockItem:
         variant_sku=i.variant_sku,
         size_sku=i.size_sku,
         ean=i.ean,
+        upc=i.upc,
         brand=i.brand,
         collection=i.collection,
         product=i.product,
@@ -222,7 +238,7 @@ def _seeded(plugin: str, i: spec.Item) -> StockItem:
         cost_currency=i.cost_price_currency,
         created=created,
         modified=modified,
-        stock_modified=i.stock_modified or modified,
+        stock_modified=to_utc(i.stock_modified, zone) if i.stock_modified else modified,
     )
 
 

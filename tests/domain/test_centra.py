@@ -13,10 +13,14 @@ from simulator.domain.centra import (
     StockLine,
     allocate,
     apply_update,
+    company_time,
+    company_zone,
     cost_price,
     currency,
     release,
     ship,
+    timestamp,
+    to_utc,
 )
 from simulator.domain.errors import InvalidChange
 
@@ -30,6 +34,7 @@ ITEM = StockItem(
     variant_sku="B",
     size_sku="C",
     ean="111",
+    upc=None,
     brand="",
     collection="",
     product="",
@@ -53,7 +58,7 @@ ITEM = StockItem(
 quantities = st.integers(min_value=0, max_value=1000)
 
 
-@given(allocated=quantities, extra=quantities, requested=quantities)
+@given(allocated=quantities, extra=quantities, requested=st.integers(min_value=-1000, max_value=1000))
 def test_the_clamp(allocated: int, extra: int, requested: int) -> None:
     item = replace(ITEM, allocated=allocated, physical=allocated + extra)
     outcome = apply_update({"111": item}, [StockLine("111", requested)], NOW)
@@ -110,3 +115,40 @@ def test_currencies() -> None:
     for bad in ("sek", "XYZ", "", "EURO"):
         with pytest.raises(InvalidChange):
             currency(bad, "c")
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "utc"),
+    [
+        ("UTC", "2024-06-01", "2024-06-01 00:00:00"),
+        ("Europe/Stockholm", "2024-06-01", "2024-05-31 22:00:00"),  # summer: UTC+2
+        ("Europe/Stockholm", "2024-01-15 08:30:00", "2024-01-15 07:30:00"),  # winter: UTC+1
+        ("America/New_York", "2024-12-31 20:00:00", "2025-01-01 01:00:00"),
+        # 02:30 does not exist on 31 March 2024 in Stockholm, and 02:30 on 27 October happens twice: both are read
+        # with the offset in force before the change.
+        ("Europe/Stockholm", "2024-03-31 02:30:00", "2024-03-31 01:30:00"),
+        ("Europe/Stockholm", "2024-10-27 02:30:00", "2024-10-27 00:30:00"),
+        # Past the calendar's ends: before and after every stored time.
+        ("Europe/Stockholm", "0001-01-01", "0001-01-01 00:00:00"),
+        ("America/New_York", "9999-12-31 23:00:00", "9999-12-31 23:59:59"),
+        ("UTC", "0999-01-01", "0999-01-01 00:00:00"),  # four-digit years, so the text sorts as the time does
+    ],
+)
+def test_company_time_to_utc(zone: str, local: str, utc: str) -> None:
+    assert to_utc(local, company_zone(zone)) == utc
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800))  # 1970 to 2100
+def test_company_time_round_trips(epoch: int) -> None:
+    zone = company_zone("Europe/Stockholm")
+    stored = timestamp(epoch)
+    shown = company_time(stored, zone)
+    # A repeated hour reads back as its first occurrence; every other time reads back as itself.
+    assert to_utc(shown, zone) in (stored, timestamp(epoch - 3600))
+
+
+@pytest.mark.parametrize("name", ["Mars/Olympus", "", "utc", "../etc/passwd", "/etc/passwd", "Europe", "Europe/"])
+def test_a_name_that_is_no_time_zone(name: str) -> None:
+    with pytest.raises(InvalidChange) as info:
+        company_zone(name)
+    assert info.value.message == (f"expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got {name!r}")

@@ -233,7 +233,7 @@ def _duplicate_keys(vendor: str) -> bytes:
         "ka-ching": b'{"stock_location_id": {"product1": 999, "product1": 1.5}}',
         "ilevel": b'{"batchStock": {"item": [{"variant_id": "0A5EEDAF16F8D54486AB2AD7474B3994", "inStock": 999,'
         b' "inStock": -1}]}}',
-        "centra": b'{"products": [{"product": "1234567890123", "quantity": 999, "quantity": -1}]}',
+        "centra": b'{"products": [{"product": "1234567890123", "quantity": 999, "quantity": "x"}]}',
     }[vendor]
 
 

@@ -27,6 +27,12 @@ def test_a_valid_section_loads() -> None:
     loaded = load_text(HEAD + A, "test.yaml")
     assert list(centra.plugins(loaded)) == ["demo"]
     assert centra.plugins(loaded)["demo"].items[0].ean == "111"
+    assert centra.plugins(loaded)["demo"].items[0].upc is None
+
+
+def test_one_item_may_carry_the_same_code_as_ean_and_upc() -> None:
+    loaded = load_text(HEAD + A.replace("}", ', upc: "111"}'), "test.yaml")
+    assert centra.plugins(loaded)["demo"].items[0].upc == "111"
 
 
 @pytest.mark.parametrize(
@@ -57,6 +63,28 @@ def test_a_valid_section_loads() -> None:
                     "sku+variantSku+sizeSku '111' equals the ean of $.centra.plugins[0].items[0]",
                 )
             ],
+        ),
+        (
+            A.replace("}", ', upc: "222"}')
+            + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "222"}\n',
+            [("$.centra.plugins[0].items[1].upc", "duplicate upc '222' (first at $.centra.plugins[0].items[0])")],
+        ),
+        (
+            A + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "111"}\n',
+            [("$.centra.plugins[0].items[1].upc", "upc '111' equals the ean of $.centra.plugins[0].items[0]")],
+        ),
+        (
+            A + '        - {stockItemId: 2, productId: 1, variantId: 1, sku: X, upc: "ABC"}\n',
+            [
+                (
+                    "$.centra.plugins[0].items[0].sku",
+                    "sku+variantSku+sizeSku 'ABC' equals the upc of $.centra.plugins[0].items[1]",
+                )
+            ],
+        ),
+        (
+            "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, upc: ''}\n",
+            [("$.centra.plugins[0].items[0].upc", "expected a non-empty string, found ''")],
         ),
         (
             "        - {stockItemId: 1, productId: 1, variantId: 1, sku: A, physicalStock: 2, allocatedStock: 3}\n",
@@ -130,3 +158,40 @@ def test_every_identifier_collision_is_reported_in_one_run() -> None:
             "expected a whole number from 1 to 9007199254740992, found the string 'x'",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (
+            "timezone: Mars/Olympus",
+            "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'Mars/Olympus'",
+        ),
+        ("timezone: utc", "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'utc'"),
+        (
+            "timezone: /etc/passwd",
+            "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got '/etc/passwd'",
+        ),
+        ("timezone: Europe", "expected an IANA time zone name such as 'Europe/Stockholm' or 'UTC', got 'Europe'"),
+        (
+            "timezone: 1",
+            'expected a string of at most 512 characters, found the number 1 (quote the value in YAML, e.g. "0123", '
+            "so leading zeros and digits survive)",
+        ),
+        ("input: loose", "expected one of 'lenient', 'strict', found 'loose'"),
+    ],
+)
+def test_plugin_settings_name_their_path(setting: str, expected: str) -> None:
+    text = f"centra:\n  plugins:\n    - name: a\n      api_token: x\n      {setting}\n"
+    key = setting.split(":")[0]
+    with pytest.raises(ScenarioError) as info:
+        load_text(text, "test.yaml")
+    assert [(p.path, p.message) for p in info.value.problems] == [(f"$.centra.plugins[0].{key}", expected)]
+
+
+def test_plugin_settings_default_to_utc_and_strict() -> None:
+    plugin = centra.plugins(load_text("centra:\n  plugins:\n    - {name: a, api_token: x}\n", "t.yaml"))["a"]
+    assert (plugin.timezone, plugin.input) == ("UTC", "strict")
+    text = "centra:\n  plugins:\n    - {name: a, api_token: x, timezone: America/New_York, input: lenient}\n"
+    plugin = centra.plugins(load_text(text, "t.yaml"))["a"]
+    assert (plugin.timezone, plugin.input) == ("America/New_York", "lenient")

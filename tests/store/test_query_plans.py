@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from simulator.scenarios.loader import load_text
+from simulator.store.centra import ITEMS
 from simulator.store.layered import LayeredTable
 from simulator.store.sandboxes import ddl, ensure_scenario
 from simulator.vendors import SCHEMA
@@ -32,7 +33,16 @@ ilevel:
       api_key: k
       warehouses: [{id: 1571945CAB99744086F9FDFC9D9332D5, name: Main}]
       generate: {count: 5000, seed: 1, barcode: "73{n:011d}", code: "C-{n:06d}"}
-"""
+centra:
+  plugins:
+    - name: big
+      api_token: t
+      items:
+""" + "".join(
+    # Centra has no generate block: its items are written out, each with an EAN, a UPC and a sku combination.
+    f'        - {{stockItemId: {n}, productId: {n}, variantId: {n}, sku: S{n}, ean: "73{n:011d}", upc: "{n:012d}"}}\n'
+    for n in range(1, 3001)
+)
 
 
 def _lookups() -> Iterator[tuple[LayeredTable, tuple[str, ...]]]:
@@ -73,3 +83,16 @@ def test_the_lookup_uses_an_index_on_every_column(
         wanted = columns if any(f"{c}=?" in used for c in columns if c not in table.key[:1]) else table.key
         for column in wanted:
             assert f"{column}=?" in used, f"{table.name} by {columns}: {step}"
+
+
+@pytest.mark.parametrize("column", ["ean", "upc", "sku_key"])
+def test_a_centra_update_finds_its_identifiers_by_index(conn: sqlite3.Connection, column: str) -> None:
+    """An update looks up every identifier it names in one query per identifier kind (store/centra.py
+    _by_identifier); each must search its index, not walk the plugin's items."""
+    where = f"plugin = :plugin AND {column} IN (SELECT value FROM json_each(:ids))"
+    params = {"sandbox": "s", "scenario": "x", "plugin": "big", "ids": '["1"]'}
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + ITEMS.select_sql(where), params)]
+    outer = [step for step in plan if step.startswith(("SEARCH centra_item_live", "SEARCH b "))]
+    assert len(outer) == 2, plan
+    for step in outer:
+        assert f"{column}=?" in step, f"centra_item by {column}: {step}"

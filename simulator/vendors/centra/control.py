@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from functools import partial
 from typing import Annotated, Any
 
@@ -46,7 +47,9 @@ async def notifications(request: Request) -> Response:
     if plugin is not None and plugin not in plugins(sandbox.scenario):
         raise NotFound(f"no Centra plugin named {plugin!r}")
     found = await store_of(request).run(partial(items.notifications, sandbox=sandbox.incarnation, plugin=plugin))
-    return json_response({"sandbox": sandbox.name, "notifications": [notification(n) for n in found]})
+    zones = {name: rules.company_zone(p.timezone) for name, p in plugins(sandbox.scenario).items()}
+    shown = [notification(n, zones.get(n.plugin, UTC)) for n in found]
+    return json_response({"sandbox": sandbox.name, "notifications": shown})
 
 
 async def allocations(request: Request) -> Response:

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
-from simulator.domain.centra import StockLine, timestamp
+from simulator.domain.centra import StockLine, company_zone, timestamp
 from simulator.http import any_method
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin, plugins
@@ -63,7 +63,7 @@ def _unknown_endpoint(request: Request) -> errors.NotFound:
 
 async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
     body = await vendor_body(request, lambda reason: errors.PayloadTooLarge(reason, xml))
-    decode = partial(_decode, body, xml, settings_of(request).centra_update_products)
+    decode = partial(_decode, body, xml, settings_of(request).centra_update_products, plugin.input == "lenient")
     # Walking a large body takes longer than a request may hold the event loop.
     lines, xml = await asyncio.to_thread(decode) if len(body) > BULK_BYTES else decode()
     now = timestamp(sandbox.clock.now())
@@ -83,7 +83,7 @@ async def _update_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml:
     return respond(render_outcome(outcome), xml)
 
 
-def _decode(body: bytes, xml: bool, max_products: int) -> tuple[list[StockLine], bool]:
+def _decode(body: bytes, xml: bool, max_products: int, lenient: bool) -> tuple[list[StockLine], bool]:
     # The body is read as JSON whatever its Content-Type says (the doc sends "Content-type: application/json").
     data = parse_json(body, xml)
     xml = xml or (isinstance(data, dict) and xml_in_body(data.get("xml")))
@@ -94,12 +94,12 @@ def _decode(body: bytes, xml: bool, max_products: int) -> tuple[list[StockLine],
             "update (--centra-update-products, STOCKSIM_CENTRA_UPDATE_PRODUCTS); split it into smaller updates",
             xml,
         )
-    return decode_update(data, xml), xml
+    return decode_update(data, xml, lenient), xml
 
 
 async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bool) -> Response:
     params = request.query_params
-    filters, limit, page = parse_query(params, xml)
+    filters, limit, page = parse_query(params, xml, company_zone(plugin.timezone))
     if limit is None:
         page = 1  # without a limit everything is one page
     result = await in_sandbox(

@@ -1,12 +1,15 @@
 """Centra's stock and notifications as the control plane shows them (``GET /_sim/state``,
-``GET /_sim/centra/notifications``), in Centra's field names: the store returns the values, this draws them."""
+``GET /_sim/centra/notifications``), in Centra's field names and the company's time zone: the store returns the
+values (times in UTC), this draws them."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import tzinfo
 from typing import Any
 
-from simulator.domain.centra import StockItem
+from simulator.domain.centra import StockItem, company_time, company_zone
+from simulator.scenarios.centra import plugins as plugins_of
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import centra as items
 from simulator.store.layered import World
@@ -15,20 +18,26 @@ from simulator.store.layered import World
 def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limit: int) -> dict[str, Any]:
     """Per plugin, the first ``limit`` items by stockItemId with stock, cost price and timestamps."""
     plugins = items.state(conn, world, scenario, limit)
+    zones = {name: plugin.timezone for name, plugin in plugins_of(scenario).items()}
     return {
         "plugins": {
-            name: {"items": [_item(i) for i in p.items], "total": p.total, "notifications": p.notifications}
+            name: {
+                "timezone": zones[name],
+                "items": [_item(i, company_zone(zones[name])) for i in p.items],
+                "total": p.total,
+                "notifications": p.notifications,
+            }
             for name, p in plugins.items()
         }
     }
 
 
-def notification(n: items.Notification) -> dict[str, Any]:
+def notification(n: items.Notification, zone: tzinfo) -> dict[str, Any]:
     c = n.clamp
     return {
         "id": n.id,
         "plugin": n.plugin,
-        "at": n.at,
+        "at": company_time(n.at, zone),
         "product": c.product,
         "stockItemId": c.stock_item_id,
         "requestedQuantity": c.requested,
@@ -40,10 +49,11 @@ def notification(n: items.Notification) -> dict[str, Any]:
     }
 
 
-def _item(item: StockItem) -> dict[str, Any]:
+def _item(item: StockItem, zone: tzinfo) -> dict[str, Any]:
     return {
         "stockItemId": item.stock_item_id,
         "ean": item.ean,
+        "upc": item.upc,
         "sku": item.sku_key,
         "bundle": item.bundle,
         "physicalStock": item.physical,
@@ -51,7 +61,7 @@ def _item(item: StockItem) -> dict[str, Any]:
         "availableStock": item.available,
         "costPrice": item.cost_price,
         "costPriceCurrency": item.cost_currency,
-        "created": item.created,
-        "modified": item.modified,
-        "stock_modified": item.stock_modified,
+        "created": company_time(item.created, zone),
+        "modified": company_time(item.modified, zone),
+        "stock_modified": company_time(item.stock_modified, zone),
     }

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
 from starlette.datastructures import QueryParams
 
-from simulator.domain.centra import TIME_FORMAT, StockFilter, StockItem, StockLine, UpdateOutcome, cost_price, currency
+from simulator.domain.centra import (
+    TIME_FORMAT,
+    StockFilter,
+    StockItem,
+    StockLine,
+    UpdateOutcome,
+    cost_price,
+    currency,
+    to_utc,
+)
 from simulator.domain.errors import InvalidChange
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.jsonbody import MalformedJson, decode_json, located, missing_field, unknown_field
+from simulator.jsonbody import MalformedJson, decode_json
 from simulator.numbers import exceeds, is_digits, whole_number
 from simulator.vendors.centra.errors import InvalidRequest
+from simulator.vendors.centra.lenient import relax
 
-Quantity = Annotated[int, msgspec.Meta(ge=0, le=MAX_QUANTITY)]
+# Below zero is below any allocatedStock: Centra raises it to the allocated stock without an error (the domain's
+# clamp), so a negative quantity is taken. The bounds keep every value inside SQLite's integers.
+Quantity = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
 PARTIAL = "Some of the products were not updated"
 MAX_LIMIT = 10_000
 MAX_PAGE = 1_000_000_000  # keeps (page - 1) * limit inside SQLite's 64-bit OFFSET
@@ -63,11 +76,19 @@ def parse_json(body: bytes, xml: bool) -> Any:
         raise InvalidRequest(f"Malformed JSON in the request body: {exc.reason}", xml) from None
 
 
-def decode_update(data: Any, xml: bool) -> list[StockLine]:
+UPDATE_FIELDS = frozenset(StockUpdateIn.__struct_encode_fields__)
+LINE_FIELDS = frozenset(StockLineIn.__struct_encode_fields__)
+
+
+def decode_update(data: Any, xml: bool, lenient: bool = False) -> list[StockLine]:
+    """The update's lines; a body that cannot be applied raises InvalidRequest naming the field and what it wants.
+    ``lenient`` (a plugin's ``input: lenient``) first reads whole numbers from text and drops unknown fields."""
+    if lenient:
+        data = relax(data, UPDATE_FIELDS, LINE_FIELDS)
     try:
         update = msgspec.convert(data, StockUpdateIn)
     except msgspec.ValidationError as exc:
-        raise _invalid(str(exc), xml) from None
+        raise _invalid(str(exc), data, xml) from None
     if not update.products:
         raise InvalidRequest("products is empty; send at least one product to update", xml)
     lines: list[StockLine] = []
@@ -94,10 +115,11 @@ def render_outcome(outcome: UpdateOutcome) -> dict[str, Any]:
     return {"status": "no", "msg": PARTIAL, "errors": errors}
 
 
-def parse_query(params: QueryParams, xml: bool) -> tuple[StockFilter, int | None, int]:
-    """Get stock's filters, limit and page; a malformed value is refused like a malformed update."""
+def parse_query(params: QueryParams, xml: bool, zone: tzinfo) -> tuple[StockFilter, int | None, int]:
+    """Get stock's filters, limit and page; a malformed value is refused like a malformed update. Dates are the
+    company's time (``zone``), turned into the store's UTC."""
     since = tuple(
-        (field, _time(params[field], field, xml))
+        (field, to_utc(_time(params[field], field, xml), zone))
         for field in ("created", "modified", "stock_modified")
         if field in params
     )
@@ -107,6 +129,7 @@ def parse_query(params: QueryParams, xml: bool) -> tuple[StockFilter, int | None
         StockFilter(
             sku=params.get("sku"),
             ean=params.get("ean"),
+            upc=params.get("upc"),
             product_id=_whole(params, "productId", xml) if "productId" in params else None,
             variant_id=_whole(params, "variantId", xml) if "variantId" in params else None,
             stock_item_id=_whole(params, "stockItemId", xml) if "stockItemId" in params else None,
@@ -141,6 +164,7 @@ def render_item(item: StockItem, exclude_physical: bool) -> dict[str, Any]:
         "size": item.size,
         "stockItemId": item.stock_item_id,
         "ean": item.ean,
+        "upc": item.upc,
         "weight": item.weight,
         "weightUnit": item.weight_unit,
         "countryOfOrigin": item.country_of_origin,
@@ -187,17 +211,57 @@ def _time(raw: str, name: str, xml: bool) -> str:
     raise InvalidRequest(f"{name} must be 'YYYY-mm-dd' or 'YYYY-mm-dd HH:MM:SS', got {raw!r}", xml)
 
 
-def _invalid(error: str, xml: bool) -> InvalidRequest:
-    message, path = located(error)
-    path = path.lstrip(".")
-    unknown = unknown_field(message)
-    if unknown is not None:
-        field = f"{path}.{unknown}" if path else unknown
-        return InvalidRequest(f"Unknown parameter {field}", xml)
-    missing = missing_field(message)
-    if missing is not None:
-        field = f"{path}.{missing}" if path else missing
-        return InvalidRequest(f"Missing required parameter {field}", xml)
+# What each field of an update wants, in the simulator's words (msgspec's own are not shown to clients).
+_EXPECTED = {
+    "": "a JSON object with products",
+    "products": "an array of products to update",
+    "products[]": "an object with product and quantity",
+    "product": "a string: an EAN, a UPC, or sku+variantSku+sizeSku",
+    "quantity": f"a whole number from -{MAX_QUANTITY} to {MAX_QUANTITY}",
+    "costPrice": "a decimal number, or a string holding one",
+    "costPriceCurrency": "an ISO 4217 currency code such as SEK, EUR or USD",
+}
+_LOCATION = re.compile(r" - at `\$([^`]*)`\Z")
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+# The objects of an update: their fields, and the ones they must have.
+_OBJECTS = {"": (UPDATE_FIELDS, ("products",)), "products[]": (LINE_FIELDS, ("product", "quantity"))}
+
+
+def _invalid(error: str, data: Any, xml: bool) -> InvalidRequest:
+    """Why ``data`` is not an update, found where msgspec's ``error`` points and worded from the value there."""
+    # Only the location is taken from msgspec's message (its end, whatever a field name in it holds).
+    at = _LOCATION.search(error)
+    located_at = at[1] if at else ""
+    path = located_at.lstrip(".")
+    value = data
+    kind = ""  # "" for the body, "products[]" for a product, else the field's name
+    try:
+        for name, index in ((m[1], m[2]) for m in _STEP.finditer(located_at)):
+            value, kind = (value[name], name) if name else (value[int(index)], "products[]")
+    except (KeyError, IndexError, TypeError):  # pragma: no cover - msgspec's path always leads into the body
+        return InvalidRequest(f"Invalid value for {path}", xml)
+    if isinstance(value, dict) and kind in _OBJECTS:
+        fields, required = _OBJECTS[kind]
+        where = f"{path}." if path else ""
+        unknown = next((key for key in value if key not in fields), None)
+        if unknown is not None:
+            return InvalidRequest(f"Unknown parameter {where}{unknown}", xml)
+        missing = next((key for key in required if key not in value), None)
+        if missing is not None:
+            return InvalidRequest(f"Missing required parameter {where}{missing}", xml)
+    expected = _EXPECTED.get(kind, "another value")
     if not path:
-        return InvalidRequest(f"The request body must be a JSON object with products: {message}", xml)
-    return InvalidRequest(f"Invalid value for {path}: {message}", xml)
+        return InvalidRequest(f"The request body must be {expected}, got {_shown(value)}", xml)
+    return InvalidRequest(f"{path} must be {expected}, got {_shown(value)}", xml)
+
+
+def _shown(value: Any) -> str:
+    """A value as a client wrote it: short values in JSON, containers by their sort."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    text = msgspec.json.encode(value).decode()
+    if len(text) > 40:
+        text = text[:36] + ('..."' if isinstance(value, str) else "...")
+    return f"the string {text}" if isinstance(value, str) else text

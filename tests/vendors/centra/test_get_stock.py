@@ -22,6 +22,7 @@ BLAZER_S = {
     "size": "S",
     "stockItemId": 1001,
     "ean": "1234567890123",
+    "upc": None,
     "weight": 0.8,
     "weightUnit": "kg",
     "countryOfOrigin": "SE",

@@ -161,3 +161,28 @@ async def test_notifications_filter_by_plugin_and_refuse_unknown_ones(sim: Sim) 
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     r = await sim.client.get("/_sim/centra/notifications?sandbox=nope")
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("quantity", [-1, -54, -1_000_000_000])
+async def test_a_negative_quantity_is_clamped_silently_and_recorded(sim: Sim, quantity: int) -> None:
+    """Update stock: "In the case the stock update contains a lower amount than the allocated stock, Centra will set
+    the quantity to allocatedStock ... The request will not return any error message, but an email notification can
+    be sent to a Centra-administrator". A negative amount is lower than any allocated stock."""
+    sim.clock(JAN_2025)
+    body = {
+        "products": [{"product": "1234567890123", "quantity": quantity}, {"product": "9876543210123", "quantity": 0}]
+    }
+    assert await update(sim.client, body) == {"status": "ok"}
+    assert physical(await items(sim.client))[1001] == 2  # its 2 allocated
+    assert physical(await items(sim.client))[1002] == 0  # nothing allocated: 0 is no clamp
+    assert [
+        (n["at"], n["product"], n["stockItemId"], n["requestedQuantity"], n["physicalStock"])
+        for n in await notifications(sim.client)
+    ] == [("2025-01-01 12:00:00", "1234567890123", 1001, quantity, 2)]
+
+
+async def test_a_negative_quantity_on_an_item_with_nothing_allocated_sets_zero(sim: Sim) -> None:
+    """The floor is allocatedStock, here 0: "the lowest possible value without affecting any reserved orders"."""
+    assert await update(sim.client, {"products": [{"product": "9876543210123", "quantity": -5}]}) == {"status": "ok"}
+    assert physical(await items(sim.client))[1002] == 0
+    assert [(n["requestedQuantity"], n["physicalStock"]) for n in await notifications(sim.client)] == [(-5, 0)]
