@@ -12,6 +12,7 @@ from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
+from simulator.vendors.kaching.events import KachingEvent, WebhookStockEvent
 from simulator.vendors.kaching.routes import routes
 from simulator.vendors.kaching.worker import background
 
@@ -43,8 +44,14 @@ def webhooks(scenario: LoadedScenario) -> list[str]:
 VENDOR = Vendor(
     name="ka-ching",
     routes=routes(),
-    # The import body is decoded untyped (see wire.py): its schema is hand-written.
-    openapi=Document("ka-ching", base="/ka-ching", vendor="ka-ching"),
+    # The import body is decoded untyped (see wire.py): its schema is hand-written. The webhook's is the Struct's.
+    openapi=Document(
+        "ka-ching",
+        structs=(WebhookStockEvent,),
+        sent_as_is=(WebhookStockEvent,),
+        base="/ka-ching",
+        vendor="ka-ching",
+    ),
     credentials=Carriers(query=frozenset({"apikey"})),
     section=PART,
     accounts=accounts,
@@ -53,6 +60,7 @@ VENDOR = Vendor(
     error_response=errors.KachingError.answer,
     account_query="account",
     control_routes=control_routes(),
+    control_structs=(KachingEvent,),
     background=background,
     outbound_urls=webhooks,
 )

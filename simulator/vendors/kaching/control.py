@@ -22,6 +22,7 @@ from simulator.scenarios.kaching import section
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
+from simulator.vendors.kaching.events import listed_event
 
 LAST_ID = 2**63 - 1  # SQLite's largest integer
 
@@ -68,7 +69,7 @@ async def events(request: Request) -> Response:
         limit=_whole(request, "limit", 1, 1_000_000) or 1000,
     )
     found = await store_of(request).run(partial(reads.events, sandbox=sandbox.incarnation, f=wanted))
-    return json_response({"sandbox": sandbox.name, "events": found})
+    return json_response({"sandbox": sandbox.name, "events": [listed_event(e) for e in found]})
 
 
 async def queue_log(request: Request) -> Response:

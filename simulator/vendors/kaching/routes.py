@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from functools import partial
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
-from simulator.domain.kaching import Kind, StockValue
+from simulator.domain.kaching import Kind, StockEvent, StockValue
 from simulator.http import any_method, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.kaching import Account, accounts
@@ -64,7 +63,7 @@ async def stock_import(request: Request) -> Response:
     runtime: Runtime = request.app.state.kaching
     now = now_of(sandbox)
 
-    def work(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    def work(conn: sqlite3.Connection) -> list[StockEvent]:
         queue.record_access(
             conn, sandbox.world, Access(account.id, integration, request.method, client_of(request), 200, now.iso)
         )

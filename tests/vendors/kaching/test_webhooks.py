@@ -18,9 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support import app_for, free_port, in_process, served
-from tests.vendors.kaching.conftest import LOC, STOCK, accepted, events, eventually, scenario
+from tests.vendors.kaching.conftest import ADJUST, LOC, STOCK, accepted, events, eventually, scenario
 
 pytestmark = pytest.mark.anyio
+# What /_sim/ka-ching/events lists beyond the webhook body.
+BOOKKEEPING = {"account", "import_queue", "import_id", "count_before", "count_after"}
 
 
 class Receiver:
@@ -67,9 +69,11 @@ async def test_each_stock_event_is_posted_in_order(receiver: tuple[Receiver, str
             return len(await deliveries(client)) == 2
 
         await eventually(delivered)
-        # The webhook body is the stock event exactly as the control plane lists it.
-        assert hook.received == await events(client)
-        assert [(e["product_id"], e["count_after"]) for e in hook.received] == [("product1", 7), ("product2", 8)]
+        # The webhook body is the listed event without the simulator's bookkeeping.
+        listed = await events(client)
+        kept = [{k: v for k, v in e.items() if k not in BOOKKEEPING} for e in listed]
+        assert hook.received == kept
+        assert [(e["product_id"], e["new_stock_value"]) for e in hook.received] == [("product1", 7), ("product2", 8)]
         assert hook.headers[0]["content-type"] == "application/json"
         assert hook.headers[0]["x-export-queue"] == "stock-events"
         recorded = await deliveries(client)
@@ -169,3 +173,41 @@ async def test_a_reset_stops_retrying_old_events(receiver: tuple[Receiver, str])
         await anyio.sleep(1.2)  # the retries would have come at +0.3 s and +0.9 s
         assert len(hook.received) == 1
         assert await deliveries(client) == []
+
+
+async def test_the_body_carries_kachings_own_field_names(receiver: tuple[Receiver, str]) -> None:
+    """Ka-ching's export code (ka-ching-as/exportsjs, lib/ShopifyTransform.ts, ``exportStockEvent``) reads
+    ``this.data.stock_location_id``, ``this.data.product_id``, ``this.data.variant_id``, and
+    ``const adjustment = this.data.adjustment`` ... ``const newStockCount = this.data.new_stock_value``: an
+    adjustment when ``adjustment`` is there, else a reset to ``new_stock_value``."""
+    hook, url = receiver
+    async with in_process(app_for(scenario(export=export(url)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7, "product3": {"variant1": 4}}})
+        await accepted(client, ADJUST, {LOC: {"product1": -2}})
+        await accepted(client, STOCK, {LOC: {"product1": 0}}, method="DELETE")
+
+        async def delivered() -> bool:
+            return len(hook.received) == 4
+
+        await eventually(delivered)
+        reset, variant, adjustment, removal = hook.received
+        assert reset == {
+            "id": reset["id"],
+            "type": "external_reset",
+            "stock_location_id": LOC,
+            "product_id": "product1",
+            "variant_id": None,
+            "new_stock_value": 7,
+            "timestamp": reset["timestamp"],
+        }
+        assert (variant["product_id"], variant["variant_id"], variant["new_stock_value"]) == ("product3", "variant1", 4)
+        assert "adjustment" not in variant
+        # An adjustment carries the change, never a new count (exportStockEvent would take it for a reset).
+        assert (adjustment["type"], adjustment["adjustment"]) == ("external_adjustment", -2)
+        assert "new_stock_value" not in adjustment
+        # Inferred: a removal is not a count of 0 ("Please not[e] the difference between setting the stock to 0
+        # ... and removing the stock value"), so it carries neither; its type says what happened.
+        assert removal["type"] == "external_removal"
+        assert "new_stock_value" not in removal and "adjustment" not in removal
+        # What only the simulator knows stays out of what a receiver sees.
+        assert not BOOKKEEPING & {key for event in hook.received for key in event}
