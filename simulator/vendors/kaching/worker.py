@@ -180,8 +180,10 @@ class Runtime:
             response = await client.post(
                 export.webhook_url,
                 content=webhook_body(event),
+                # The queue's own headers may replace the User-Agent, not the body's type or the queue's name.
                 headers={
                     "User-Agent": f"stock-api-simulator/{__version__}",
+                    **export.headers,
                     "X-Export-Queue": export.id,
                     "Content-Type": "application/json",
                 },

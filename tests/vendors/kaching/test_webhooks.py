@@ -211,3 +211,69 @@ async def test_the_body_carries_kachings_own_field_names(receiver: tuple[Receive
         assert "new_stock_value" not in removal and "adjustment" not in removal
         # What only the simulator knows stays out of what a receiver sees.
         assert not BOOKKEEPING & {key for event in hook.received for key in event}
+
+
+def export_with_headers(url: str, headers: str) -> str:
+    return export(url, attempts=2, backoff=0.05) + f"\n          headers: {headers}"
+
+
+async def test_export_queues_send_their_own_headers_on_every_attempt(receiver: tuple[Receiver, str]) -> None:
+    """vendor-facts.md, "Ka-ching stock events as export integrations see them": "Export webhooks can carry custom
+    HTTP headers, e.g. `Authorization: KachingKey <key>` (ka-ching-episerver-app README)"."""
+    hook, url = receiver
+    hook.statuses = [503]
+    headers = '{Authorization: "KachingKey s3cr3t-key", X-Shop: north, User-Agent: my-exporter/1.0}'
+    async with in_process(app_for(scenario(export=export_with_headers(url, headers)))) as client:
+        await accepted(client, STOCK, {LOC: {"product1": 7}})
+
+        async def retried() -> bool:
+            return len(await deliveries(client)) == 2
+
+        await eventually(retried)
+        assert len(hook.headers) == 2
+        for sent in hook.headers:  # the failed attempt and its retry alike
+            assert sent["authorization"] == "KachingKey s3cr3t-key"
+            assert sent["x-shop"] == "north"
+            assert sent["user-agent"] == "my-exporter/1.0"
+            assert (sent["content-type"], sent["x-export-queue"]) == ("application/json", "stock-events")
+        # The delivery log shows which headers went, never their values (the scheme's name stays readable).
+        r = await client.get("/_sim/ka-ching/deliveries")
+        assert "s3cr3t-key" not in r.text and "north" not in r.text
+        assert [d["headers"] for d in r.json()["deliveries"]] == [
+            {"Authorization": "KachingKey ****", "X-Shop": "****", "User-Agent": "****"}
+        ] * 2
+
+
+@pytest.mark.parametrize(
+    ("headers", "path", "words"),
+    [
+        ('{"Bad Name": x}', "Bad Name", "not a header name"),
+        ("{Content-Type: text/plain}", "Content-Type", "set by the simulator"),
+        ("{X-Export-Queue: other}", "X-Export-Queue", "set by the simulator"),
+        ("{Authorization: a, authorization: b}", "authorization", "repeats Authorization"),
+        ('{X-Key: "a\\r\\nX-Injected: 1"}', "X-Key", "no line breaks"),
+        ('{X-Key: " padded"}', "X-Key", "printable ASCII"),
+        ('{X-Key: "n\\u00e4me"}', "X-Key", "printable ASCII"),
+        ("{X-Key: " + "k" * 9000 + "}", "", "at most 8192"),
+    ],
+)
+async def test_bad_headers_are_refused_with_their_path(headers: str, path: str, words: str) -> None:
+    async with in_process(app_for(scenario())) as client:
+        text = scenario(export=export_with_headers("http://127.0.0.1:9/hook", headers))
+        r = await client.post("/_sim/sandboxes", content=text, headers={"Content-Type": "application/yaml"})
+        assert r.status_code == 400, r.text
+        found = [(p["path"], p["message"]) for p in r.json()["error"]["problems"]]
+        at = "$.ka_ching.accounts[0].export_queues[0].headers"
+        assert any(p.startswith(at) and p.endswith(path) and words in m for p, m in found), found
+        assert [s["name"] for s in (await client.get("/_sim/sandboxes")).json()["sandboxes"]] == ["default"]
+
+
+async def test_too_many_headers_are_refused() -> None:
+    many = "{" + ", ".join(f"X-H{i}: v" for i in range(33)) + "}"
+    async with in_process(app_for(scenario())) as client:
+        text = scenario(export=export_with_headers("http://127.0.0.1:9/hook", many))
+        r = await client.post("/_sim/sandboxes", content=text, headers={"Content-Type": "application/yaml"})
+        assert r.status_code == 400, r.text
+        assert [(p["path"], p["message"]) for p in r.json()["error"]["problems"]] == [
+            ("$.ka_ching.accounts[0].export_queues[0].headers", "at most 32 headers, got 33")
+        ]
