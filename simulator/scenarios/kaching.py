@@ -32,9 +32,20 @@ RESERVED_HEADERS = frozenset(
 )  # fmt: skip
 
 
+MAX_KEYS = 100
+
+
 class ImportQueue(msgspec.Struct, forbid_unknown_fields=True):
+    """An import queue and its API keys: ``apikey`` (one), ``apikeys`` (any number; "For each import queue, any
+    number of API keys can be created"), or both; any of them opens the queue."""
+
     id: NonEmpty
-    apikey: Secret
+    apikey: Secret | None = None
+    apikeys: Annotated[list[Secret], msgspec.Meta(max_length=MAX_KEYS)] = []
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.apikey, *self.apikeys) if self.apikey is not None else tuple(self.apikeys)
 
 
 class StockLocation(msgspec.Struct, forbid_unknown_fields=True):
@@ -100,6 +111,8 @@ def check(section: Section, at: str) -> list[Problem]:
 def _check_account(account: Account, here: str) -> list[Problem]:
     problems: list[Problem] = []
     unique_values(problems, f"{here}.import_queues", "id", [q.id for q in account.import_queues])
+    for i, queue in enumerate(account.import_queues):
+        problems.extend(_check_keys(queue, f"{here}.import_queues[{i}]"))
     unique_values(problems, f"{here}.export_queues", "id", [q.id for q in account.export_queues])
     for i, export in enumerate(account.export_queues):
         problems.extend(_check_headers(export.headers, f"{here}.export_queues[{i}].headers"))
@@ -155,6 +168,20 @@ def _check_stock(entry: Stock, at: str, locations: dict[str, int], catalog: dict
                 Problem(f"{at}.variant", f"product {entry.product!r} has no variant {entry.variant!r} in the catalog")
             )
     return problems
+
+
+def _check_keys(queue: ImportQueue, at: str) -> list[Problem]:
+    if not queue.keys:
+        return [Problem(at, "an import queue needs an API key: give apikey, or a list in apikeys")]
+    if len(queue.keys) > MAX_KEYS:
+        return [Problem(at, f"an import queue takes at most {MAX_KEYS} API keys, got {len(queue.keys)}")]
+    seen: set[str] = set()
+    for i, key in enumerate(queue.apikeys):
+        if key in seen or key == queue.apikey:
+            # The key itself is a secret: the message names its place, not its value.
+            return [Problem(f"{at}.apikeys[{i}]", "this API key is already listed for the queue")]
+        seen.add(key)
+    return []
 
 
 def _check_headers(headers: dict[str, str], at: str) -> list[Problem]:

@@ -18,16 +18,17 @@ from simulator.vendors.kaching.worker import background
 
 
 def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
-    """One entry per import queue: each has its own API key."""
+    """One entry per import queue, signing in with its first API key; ``apikeys`` lists every key it takes."""
     return [
         ApiAccount(
             vendor="ka-ching",
             account=account.id,
             base_path="/ka-ching",
-            auth={"scheme": "query", "account": account.id, "integration": q.id, "apikey": q.apikey},
-            example="/imports/stock?" + urlencode({"account": account.id, "integration": q.id, "apikey": q.apikey}),
+            auth={"scheme": "query", "account": account.id, "integration": q.id, "apikey": q.keys[0]},
+            example="/imports/stock?" + urlencode({"account": account.id, "integration": q.id, "apikey": q.keys[0]}),
             extra={
                 "integration": q.id,
+                "apikeys": list(q.keys),
                 "stock_locations": [loc.id for loc in account.stock_locations],
                 "processing_delay": account.processing_delay,
             },

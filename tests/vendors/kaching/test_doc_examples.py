@@ -140,6 +140,7 @@ async def test_the_default_scenario_lists_the_url_with_its_query_string(client: 
             },
             "example_url": "http://sim.test/ka-ching/imports/stock?account=demo-account&integration=demo-queue&apikey=demo-apikey",
             "integration": "demo-queue",
+            "apikeys": ["demo-apikey"],
             "stock_locations": ["stock_location_id", "warehouse"],
             "processing_delay": 0.0,
         }
