@@ -14,12 +14,14 @@ from simulator.domain.errors import DomainError
 from simulator.domain.stock import MAX_QUANTITY
 
 Kind = Literal["reset", "adjustment", "removal"]
-EVENT_TYPES: dict[Kind, str] = {
+EventType = Literal["external_reset", "external_adjustment", "external_removal"]
+EVENT_TYPES: dict[Kind, EventType] = {
     "reset": "external_reset",
     "adjustment": "external_adjustment",
     # Not a documented type: the doc names only the two above. Chosen to read like them.
     "removal": "external_removal",
 }
+KINDS: dict[str, Kind] = {name: kind for kind, name in EVENT_TYPES.items()}
 # Firebase keys may not contain these (Ka-ching's product import doc), nor ASCII control characters.
 FORBIDDEN = ".$#[]/*"
 MAX_KEY_BYTES = 768
@@ -34,6 +36,24 @@ class StockValue(msgspec.Struct, frozen=True):
     product: str
     variant: str | None
     value: int
+
+
+class StockEvent(msgspec.Struct, frozen=True):
+    """A value the queue applied: which record, what the import said (``value``, ignored by a removal), and the
+    count before and after (None: not stocked, or removed). The vendor package draws it in Ka-ching's words."""
+
+    id: int
+    kind: Kind
+    account: str
+    queue: str  # the import queue it came through
+    import_id: int
+    location: str
+    product: str
+    variant: str | None
+    value: int
+    before: int | None
+    after: int | None
+    at: str  # ISO 8601 on the sandbox clock
 
 
 def key_problem(key: str) -> str | None:

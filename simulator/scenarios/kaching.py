@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, ClassVar, Literal
 
 import msgspec
@@ -16,11 +17,35 @@ from simulator.scenarios.types import AttemptCount, NonEmpty, Secret
 Count = Annotated[int, msgspec.Meta(ge=-MAX_QUANTITY, le=MAX_QUANTITY)]
 Seconds = Annotated[float, msgspec.Meta(ge=0, le=86_400)]
 Url = Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=2048)]
+# An export queue's own headers, sent on every delivery (Ka-ching's integrations set `Authorization: KachingKey
+# <key>`). Names are HTTP tokens, values visible ASCII with inner spaces (what every HTTP stack sends as is).
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")
+HEADER_VALUE = re.compile(r"([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?")
+MAX_HEADERS = 32
+MAX_HEADER_BYTES = 8192  # names and values together, per export queue
+# The sender's own: the body's framing and type, the connection, and the queue's name.
+RESERVED_HEADERS = frozenset(
+    {
+        "content-type", "content-length", "content-encoding", "transfer-encoding", "host", "connection",
+        "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "expect", "x-export-queue",
+    }
+)  # fmt: skip
+
+
+MAX_KEYS = 100
 
 
 class ImportQueue(msgspec.Struct, forbid_unknown_fields=True):
+    """An import queue and its API keys: ``apikey`` (one), ``apikeys`` (any number; "For each import queue, any
+    number of API keys can be created"), or both; any of them opens the queue."""
+
     id: NonEmpty
-    apikey: Secret
+    apikey: Secret | None = None
+    apikeys: Annotated[list[Secret], msgspec.Meta(max_length=MAX_KEYS)] = []
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.apikey, *self.apikeys) if self.apikey is not None else tuple(self.apikeys)
 
 
 class StockLocation(msgspec.Struct, forbid_unknown_fields=True):
@@ -51,6 +76,7 @@ class ExportQueue(msgspec.Struct, forbid_unknown_fields=True):
     webhook_url: Url
     retry: Retry = msgspec.field(default_factory=Retry)
     timeout_seconds: Annotated[float, msgspec.Meta(gt=0, le=300)] = 10.0
+    headers: dict[str, str] = {}
 
 
 class Account(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,7 +111,11 @@ def check(section: Section, at: str) -> list[Problem]:
 def _check_account(account: Account, here: str) -> list[Problem]:
     problems: list[Problem] = []
     unique_values(problems, f"{here}.import_queues", "id", [q.id for q in account.import_queues])
+    for i, queue in enumerate(account.import_queues):
+        problems.extend(_check_keys(queue, f"{here}.import_queues[{i}]"))
     unique_values(problems, f"{here}.export_queues", "id", [q.id for q in account.export_queues])
+    for i, export in enumerate(account.export_queues):
+        problems.extend(_check_headers(export.headers, f"{here}.export_queues[{i}].headers"))
     locations = unique_values(problems, f"{here}.stock_locations", "id", [loc.id for loc in account.stock_locations])
     unique_values(problems, f"{here}.products", "id", [p.id for p in account.products])
     for i, location in enumerate(account.stock_locations):
@@ -136,6 +166,52 @@ def _check_stock(entry: Stock, at: str, locations: dict[str, int], catalog: dict
         elif entry.variant is not None and entry.variant not in product.variants:
             problems.append(
                 Problem(f"{at}.variant", f"product {entry.product!r} has no variant {entry.variant!r} in the catalog")
+            )
+    return problems
+
+
+def _check_keys(queue: ImportQueue, at: str) -> list[Problem]:
+    if not queue.keys:
+        return [Problem(at, "an import queue needs an API key: give apikey, or a list in apikeys")]
+    if len(queue.keys) > MAX_KEYS:
+        return [Problem(at, f"an import queue takes at most {MAX_KEYS} API keys, got {len(queue.keys)}")]
+    seen: set[str] = set()
+    for i, key in enumerate(queue.apikeys):
+        if key in seen or key == queue.apikey:
+            # The key itself is a secret: the message names its place, not its value.
+            return [Problem(f"{at}.apikeys[{i}]", "this API key is already listed for the queue")]
+        seen.add(key)
+    return []
+
+
+def _check_headers(headers: dict[str, str], at: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if len(headers) > MAX_HEADERS:
+        return [Problem(at, f"at most {MAX_HEADERS} headers, got {len(headers)}")]
+    size = sum(len(name) + len(value) for name, value in headers.items())
+    if size > MAX_HEADER_BYTES:
+        problems.append(Problem(at, f"the headers take {size} bytes; at most {MAX_HEADER_BYTES}"))
+    first: dict[str, str] = {}
+    for name, value in headers.items():
+        here = f"{at}.{name}"
+        if not HEADER_NAME.fullmatch(name):
+            problems.append(
+                Problem(here, f"{name[:64]!r} is not a header name (letters, digits and !#$%&'*+.^_`|~-, 1-128)", True)
+            )
+            continue
+        lower = name.lower()
+        if lower in RESERVED_HEADERS:
+            problems.append(Problem(here, f"{name} is set by the simulator itself; it cannot be configured", True))
+        elif lower in first:
+            problems.append(Problem(here, f"{name} repeats {first[lower]} (header names ignore case)", True))
+        first.setdefault(lower, name)
+        if len(value) > MAX_HEADER_BYTES or not HEADER_VALUE.fullmatch(value):
+            problems.append(
+                Problem(
+                    here,
+                    "a header value is printable ASCII (spaces and tabs inside only, no line breaks), "
+                    f"at most {MAX_HEADER_BYTES} characters",
+                )
             )
     return problems
 

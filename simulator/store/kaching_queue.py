@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
 
 import msgspec
 
 from simulator.domain import kaching as rules
-from simulator.domain.kaching import Kind, Rejected, StockValue
+from simulator.domain.kaching import Kind, Rejected, StockEvent, StockValue
 from simulator.scenarios import kaching as kaching_scenario
 from simulator.scenarios.kaching import Account
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store.kaching import STOCK, product_stock
-from simulator.store.kaching_reads import EVENT_COLUMNS, event_json
+from simulator.store.kaching_reads import EVENT_COLUMNS, event_of
 from simulator.store.layered import World
 
 _payload = msgspec.json.Encoder()
@@ -110,7 +109,7 @@ def apply_due(
     now: Now,
     keep_log: int = DEFAULT_KEEP_LOG,
     keep_events: int = DEFAULT_KEEP_EVENTS,
-) -> list[dict[str, Any]]:
+) -> list[StockEvent]:
     """Apply every import that is due, in the order received per queue; returns the stock events made (all of
     them, for the webhooks, even those the bound evicts at once). Each queue applied to keeps its newest
     ``keep_log`` log entries (--kaching-log-entries), the sandbox its newest ``keep_events`` stock events
@@ -146,7 +145,7 @@ def apply_due(
         f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE sandbox = ? AND id >= ? ORDER BY id", (world.sandbox, first_event)
     ).fetchall()
     _trim_events(conn, world.sandbox, made, keep_events)
-    return [event_json(r) for r in rows]
+    return [event_of(r) for r in rows]
 
 
 def _trim_events(conn: sqlite3.Connection, sandbox: str, made: int, keep: int) -> None:

@@ -7,19 +7,20 @@ from typing import Any
 
 import msgspec
 
+from simulator.domain.kaching import KINDS, StockEvent
+
 EVENT_COLUMNS = "id, type, account, queue, import_id, location, product, variant, quantity, before, after, at"
-EVENT_KEYS = (
-    "id", "type", "account", "import_queue", "import_id", "stock_location_id", "product_id", "variant_id",
-    "quantity", "count_before", "count_after", "timestamp",
-)  # fmt: skip
 DELIVERY_KEYS = (
     "id", "account", "export_queue", "event_id", "attempt", "url", "outcome", "status_code", "error", "timestamp",
 )  # fmt: skip
 
 
-def event_json(row: tuple[Any, ...]) -> dict[str, Any]:
-    """A stock event as /_sim/ka-ching/events lists it and export queues' webhooks receive it."""
-    return dict(zip(EVENT_KEYS, row, strict=True))
+def event_of(row: tuple[Any, ...]) -> StockEvent:
+    """A kc_event row (EVENT_COLUMNS) as the domain's value."""
+    event_id, type_, account, queue, import_id, location, product, variant, value, before, after, at = row
+    return StockEvent(
+        event_id, KINDS[type_], account, queue, import_id, location, product, variant, value, before, after, at
+    )
 
 
 class EventFilter(msgspec.Struct, frozen=True):
@@ -32,7 +33,7 @@ class EventFilter(msgspec.Struct, frozen=True):
     limit: int = 1000
 
 
-def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[dict[str, Any]]:
+def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[StockEvent]:
     where = ["sandbox = :sandbox"]
     for column in ("account", "location", "product", "type"):
         if getattr(f, column) is not None:
@@ -42,7 +43,7 @@ def events(conn: sqlite3.Connection, sandbox: str, f: EventFilter) -> list[dict[
     if f.since_time is not None:
         where.append("time >= :since_time")
     sql = f"SELECT {EVENT_COLUMNS} FROM kc_event WHERE {' AND '.join(where)} ORDER BY id LIMIT :limit"
-    return [event_json(r) for r in conn.execute(sql, {"sandbox": sandbox, **msgspec.structs.asdict(f)})]
+    return [event_of(r) for r in conn.execute(sql, {"sandbox": sandbox, **msgspec.structs.asdict(f)})]
 
 
 def queue_log(conn: sqlite3.Connection, sandbox: str, queue: str, account: str | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from simulator.store import kaching as stock
 from simulator.vendors.base import ApiAccount, Vendor
 from simulator.vendors.kaching import errors
 from simulator.vendors.kaching.control import control_routes
+from simulator.vendors.kaching.events import KachingEvent, WebhookStockEvent
 from simulator.vendors.kaching.panel import PANEL
 from simulator.vendors.kaching.routes import routes
 from simulator.vendors.kaching.state import state
@@ -19,16 +20,17 @@ from simulator.vendors.kaching.worker import background
 
 
 def accounts(scenario: LoadedScenario) -> list[ApiAccount]:
-    """One entry per import queue: each has its own API key."""
+    """One entry per import queue, signing in with its first API key; ``apikeys`` lists every key it takes."""
     return [
         ApiAccount(
             vendor="ka-ching",
             account=account.id,
             base_path="/ka-ching",
-            auth={"scheme": "query", "account": account.id, "integration": q.id, "apikey": q.apikey},
-            example="/imports/stock?" + urlencode({"account": account.id, "integration": q.id, "apikey": q.apikey}),
+            auth={"scheme": "query", "account": account.id, "integration": q.id, "apikey": q.keys[0]},
+            example="/imports/stock?" + urlencode({"account": account.id, "integration": q.id, "apikey": q.keys[0]}),
             extra={
                 "integration": q.id,
+                "apikeys": list(q.keys),
                 "stock_locations": [loc.id for loc in account.stock_locations],
                 "processing_delay": account.processing_delay,
             },
@@ -45,8 +47,14 @@ def webhooks(scenario: LoadedScenario) -> list[str]:
 VENDOR = Vendor(
     name="ka-ching",
     routes=routes(),
-    # The import body is decoded untyped (see wire.py): its schema is hand-written.
-    openapi=Document("ka-ching", base="/ka-ching", vendor="ka-ching"),
+    # The import body is decoded untyped (see wire.py): its schema is hand-written. The webhook's is the Struct's.
+    openapi=Document(
+        "ka-ching",
+        structs=(WebhookStockEvent,),
+        sent_as_is=(WebhookStockEvent,),
+        base="/ka-ching",
+        vendor="ka-ching",
+    ),
     credentials=Carriers(query=frozenset({"apikey"})),
     section=PART,
     accounts=accounts,
@@ -56,6 +64,7 @@ VENDOR = Vendor(
     account_query="account",
     control_routes=control_routes(),
     panel=PANEL,
+    control_structs=(KachingEvent,),
     background=background,
     outbound_urls=webhooks,
 )

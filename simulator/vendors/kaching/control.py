@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from simulator.http import json_response
-from simulator.masking import mask_text
+from simulator.masking import MASK, mask_text
 from simulator.numbers import is_digits, whole_number
 from simulator.plane.errors import BadRequest, NotFound
 from simulator.plane.params import sandbox_param
@@ -22,6 +22,7 @@ from simulator.scenarios.kaching import section
 from simulator.store import kaching_reads as reads
 from simulator.store.kaching_reads import EventFilter
 from simulator.vendors.base import store_of
+from simulator.vendors.kaching.events import listed_event
 
 LAST_ID = 2**63 - 1  # SQLite's largest integer
 
@@ -68,7 +69,7 @@ async def events(request: Request) -> Response:
         limit=_whole(request, "limit", 1, 1_000_000) or 1000,
     )
     found = await store_of(request).run(partial(reads.events, sandbox=sandbox.incarnation, f=wanted))
-    return json_response({"sandbox": sandbox.name, "events": found})
+    return json_response({"sandbox": sandbox.name, "events": [listed_event(e) for e in found]})
 
 
 async def queue_log(request: Request) -> Response:
@@ -96,12 +97,27 @@ async def deliveries(request: Request) -> Response:
             event_id=_whole(request, "event", 0, 2**62),
         )
     )
+    queues = {(a.id, e.id): e for a in section(sandbox.scenario).accounts for e in a.export_queues}
     # A webhook URL may carry its receiver's credential (?token=, user:password@), and an error may quote the URL.
     for delivery in found:
         delivery["url"] = mask_text(delivery["url"])
         if delivery["error"] is not None:
             delivery["error"] = mask_text(delivery["error"])
+        export = queues.get((delivery["account"], delivery["export_queue"]))
+        delivery["headers"] = {} if export is None else masked_headers(export.headers)
     return json_response({"sandbox": sandbox.name, "deliveries": found})
+
+
+def masked_headers(headers: dict[str, str]) -> dict[str, str]:
+    """An export queue's own headers as the delivery log shows them: every value masked, since they are there to
+    authenticate to the receiver, but for an authorization scheme's name (``KachingKey ****``), which says which
+    kind was sent."""
+    shown: dict[str, str] = {}
+    for name, value in headers.items():
+        scheme, space, _ = value.partition(" ")
+        authorization = name.lower() in ("authorization", "proxy-authorization")
+        shown[name] = f"{scheme} {MASK}" if authorization and space else MASK
+    return shown
 
 
 def control_routes() -> list[BaseRoute]:

@@ -170,8 +170,10 @@ async def test_unknown_paths_and_sandboxes_are_404(client: httpx.AsyncClient) ->
 
 
 async def test_whole_numbers_written_as_floats_are_counts(client: httpx.AsyncClient) -> None:
-    # JSON Schema's `integer` (the OpenAPI document's Count) and Ka-ching's JavaScript parser both read 7.0 and 1e3
-    # as whole numbers; a fraction is still refused (CASES above).
+    """vendor-facts.md, "Ka-ching import endpoints are Google Cloud Functions" (ka-ching-as/ka-ching-episerver-app):
+    "A JavaScript JSON parser reads `7.0` and `1e3` as the integers 7 and 1000, so the vendor cannot tell them apart
+    from `7`; Python, .NET and PHP clients do send `7.0`." JSON Schema's `integer` (the OpenAPI document's Count)
+    agrees. A fraction is still no count: 7.5 is refused whole."""
     body = b'{"stock_location_id": {"product1": 7.0, "product2": 1e3, "product3": {"variant1": -0.0}}}'
     r = await client.post(STOCK, content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
@@ -182,4 +184,8 @@ async def test_whole_numbers_written_as_floats_are_counts(client: httpx.AsyncCli
     }
     r = await client.post(ADJUST, content=b'{"stock_location_id": {"product1": -30600.0}}')
     assert r.status_code == 200, r.text
+    assert (await stock_of(client))["stock_location_id"]["product1"] == 7 - 30600
+    r = await client.post(STOCK, content=b'{"stock_location_id": {"product1": 7.5, "product2": 1}}')
+    assert r.status_code == 400
+    assert r.json()["path"] == '$["stock_location_id"]["product1"]'
     assert (await stock_of(client))["stock_location_id"]["product1"] == 7 - 30600

@@ -62,7 +62,7 @@ async def test_post_without_variants(client: httpx.AsyncClient) -> None:
         "stock_location_id": LOC,
         "product_id": "product1",
         "variant_id": None,
-        "quantity": 7,
+        "new_stock_value": 7,
         "count_before": 3,
         "count_after": 7,
         "timestamp": found[0]["timestamp"],
@@ -88,7 +88,7 @@ async def test_adjustment_true_makes_values_relative(client: httpx.AsyncClient) 
     }
     adjustments = await events(client, "?type=external_adjustment")
     assert [
-        (e["product_id"], e["variant_id"], e["quantity"], e["count_before"], e["count_after"]) for e in adjustments
+        (e["product_id"], e["variant_id"], e["adjustment"], e["count_before"], e["count_after"]) for e in adjustments
     ] == [
         ("product1", None, 7, 7, 14),
         ("product2", None, 7, 7, 14),
@@ -103,14 +103,14 @@ async def test_delete_removes_the_records(client: httpx.AsyncClient) -> None:
     assert r.json() == {"status": "OK", "message": "Import of 4 stock value(s) initiated"}
     assert (await stock_of(client))[LOC] == {}
     removals = await events(client, "?type=external_removal")
-    assert [
-        (e["product_id"], e["variant_id"], e["quantity"], e["count_before"], e["count_after"]) for e in removals
-    ] == [
-        ("product1", None, 0, 7, None),
-        ("product2", None, 0, 7, None),
-        ("product3", "variant1", 0, 7, None),
-        ("product3", "variant2", 0, 7, None),
+    # The counts sent with a DELETE are ignored: a removal carries neither new_stock_value nor adjustment.
+    assert [(e["product_id"], e["variant_id"], e["count_before"], e["count_after"]) for e in removals] == [
+        ("product1", None, 7, None),
+        ("product2", None, 7, None),
+        ("product3", "variant1", 7, None),
+        ("product3", "variant2", 7, None),
     ]
+    assert not any("new_stock_value" in e or "adjustment" in e for e in removals)
 
 
 async def test_zero_is_stocked_but_delete_is_not(client: httpx.AsyncClient) -> None:
@@ -140,6 +140,7 @@ async def test_the_default_scenario_lists_the_url_with_its_query_string(client: 
             },
             "example_url": "http://sim.test/ka-ching/imports/stock?account=demo-account&integration=demo-queue&apikey=demo-apikey",
             "integration": "demo-queue",
+            "apikeys": ["demo-apikey"],
             "stock_locations": ["stock_location_id", "warehouse"],
             "processing_delay": 0.0,
         }
