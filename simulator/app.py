@@ -56,7 +56,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = await Store.open(settings.db, ddl(schema))
+        store = await Store.open(settings.db, ddl(schema), schema.upgrade)
         try:
             app.state.store = store
             app.state.sandboxes = sandboxes = await Sandboxes.start(

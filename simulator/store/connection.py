@@ -46,13 +46,14 @@ class Store:
         self._thread_unit = asyncio.Lock()  # held while a unit runs on aiosqlite's thread
 
     @classmethod
-    async def open(cls, path: str | None, ddl: str) -> Store:
+    async def open(cls, path: str | None, ddl: str, upgrade: Work[None] | None = None) -> Store:
+        """``upgrade`` runs before ``ddl`` on an existing file: what an older version wrote, brought up to date."""
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so the sqlite3 module never opens hidden ones.
         # check_same_thread=False: units run on the loop's thread and on aiosqlite's, never at the same time.
         conn = await aiosqlite.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
         store = cls(conn, path)
         try:
-            await store.run_in_thread(lambda c: _configure(c, path is not None, ddl), transaction=False)
+            await store.run_in_thread(lambda c: _configure(c, path is not None, ddl, upgrade), transaction=False)
         except BaseException:
             # aiosqlite's thread is not a daemon: a connection left open here keeps the process alive after the
             # failure is reported (a server that neither serves nor exits, so no supervisor restarts it).
@@ -103,13 +104,15 @@ class Store:
         return await self._conn._execute(bound)  # type: ignore[no-untyped-call]
 
 
-def _configure(conn: sqlite3.Connection, on_disk: bool, ddl: str) -> None:
+def _configure(conn: sqlite3.Connection, on_disk: bool, ddl: str, upgrade: Work[None] | None) -> None:
     if on_disk:
         # WAL + synchronous=NORMAL: a committed transaction survives the process being killed (it is in the
         # OS's page cache), which is what --db promises; only a power cut could lose the last commits.
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    if upgrade is not None:
+        upgrade(conn)
     conn.executescript(ddl)
 
 

@@ -54,6 +54,17 @@ class LayeredTable:
             )
         return "\n".join(parts)
 
+    def upgrade(self, conn: sqlite3.Connection) -> None:
+        """Columns added since a --db file was written: its tables get them (NULL in the rows already there, as a
+        scenario that leaves the field out has), so that ddl()'s indexes over them can be made and the file opens."""
+        for side in ("base", "live"):
+            have = {row[1] for row in conn.execute(f"PRAGMA table_info({self.name}_{side})")}
+            if not have:
+                continue  # not made yet: ddl() makes it whole
+            for column in self.columns:
+                if column not in have:
+                    conn.execute(f"ALTER TABLE {self.name}_{side} ADD COLUMN {column}")
+
     def indexes_by_name(self) -> list[tuple[str, str, tuple[str, ...]]]:
         """(table, index, columns) of every index ddl() makes, the primary keys included, as sqlite_stat1 names
         them."""

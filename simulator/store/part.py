@@ -44,5 +44,10 @@ class Schema:
     def appended(self) -> tuple[str, ...]:
         return tuple(t for p in self.parts for t in p.sandbox_tables)
 
+    def upgrade(self, conn: sqlite3.Connection) -> None:
+        """Before ddl() on a --db file an older version wrote: its layered tables get the columns added since."""
+        for table in self.layered:
+            table.upgrade(conn)
+
     def ddl(self) -> str:
         return "\n".join([*(t.ddl() for t in self.layered), *(p.ddl for p in self.parts)])
