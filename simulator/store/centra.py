@@ -31,7 +31,7 @@ ITEMS = LayeredTable(
     "centra_item",
     key=_ITEM_FIELDS[:2],  # plugin, stock_item_id
     columns=(*_ITEM_FIELDS[2:], "sku_key"),
-    indexes=(("plugin", "ean"), ("plugin", "upc"), ("plugin", "sku_key")),
+    indexes=(("plugin", "ean"), ("plugin", "upc"), ("plugin", "sku"), ("plugin", "sku_key")),
 )
 TABLES = (ITEMS,)
 SANDBOX_TABLES: tuple[str, ...] = ("centra_notification",)
