@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from simulator.errors import VendorError, allow
+from simulator.errors import VendorError, allow, with_head
 from simulator.http import json_response
 from simulator.vendors.centra.xml import xml_response
 
@@ -64,7 +64,9 @@ class MethodNotAllowed(CentraError):
     status_code = 405
 
     def __init__(self, method: str, allowed: tuple[str, ...], xml: bool = False) -> None:
-        super().__init__(f"Method {method} is not allowed; use {', '.join(allowed)}", xml, headers=allow(allowed))
+        super().__init__(
+            f"Method {method} is not allowed; use {', '.join(with_head(allowed))}", xml, headers=allow(allowed)
+        )
 
 
 class PayloadTooLarge(CentraError):

@@ -77,7 +77,7 @@ async def test_other_methods_are_405_with_allow(sim: Sim, method: str) -> None:
     r = await sim.client.request(method, f"{BASE}/stock", headers=TOKEN)
     assert r.status_code == 405
     assert r.headers["allow"] == "GET, HEAD, POST, PUT"
-    assert r.json() == {"status": "no", "msg": f"Method {method} is not allowed; use GET, POST, PUT"}
+    assert r.json() == {"status": "no", "msg": f"Method {method} is not allowed; use GET, HEAD, POST, PUT"}
 
 
 async def test_body_over_the_cap_is_413_and_changes_nothing() -> None:
