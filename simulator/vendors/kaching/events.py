@@ -60,14 +60,7 @@ def webhook_event(event: StockEvent) -> WebhookStockEvent:
 
 def listed_event(event: StockEvent) -> KachingEvent:
     return KachingEvent(
-        id=event.id,
-        type=EVENT_TYPES[event.kind],
-        stock_location_id=event.location,
-        product_id=event.product,
-        variant_id=event.variant,
-        new_stock_value=event.value if event.kind == "reset" else UNSET,
-        adjustment=event.value if event.kind == "adjustment" else UNSET,
-        timestamp=event.at,
+        **msgspec.structs.asdict(webhook_event(event)),
         account=event.account,
         import_queue=event.queue,
         import_id=event.import_id,
