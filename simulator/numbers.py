@@ -6,6 +6,9 @@ here converts more digits than the bound has.
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 
 def is_digits(raw: str) -> bool:
     """ASCII digits only: str.isdigit() also accepts "²" and Arabic-Indic digits, which int() then refuses or reads
@@ -28,3 +31,24 @@ def exceeds(raw: str, high: int) -> bool:
     """Whether ``raw`` (ASCII digits) is a number greater than ``high``, without converting a long one."""
     significant = raw.lstrip("0") or "0"
     return len(significant) > len(str(high)) or int(significant) > high
+
+
+# "5", " -3 ", "007", "5.0", "5.000": an optional minus, digits, then optionally a decimal point and zeros only.
+_WHOLE_TEXT = re.compile(r"(-?)([0-9]+)(?:\.0*)?")
+
+
+def lenient_whole(value: Any, low: int, high: int) -> Any:
+    """An ``input: lenient`` account's reading of a whole number: an integral float, or text spelling a whole number
+    (PHP clients send numbers read from a database as strings), becomes that int when it lies in [low, high];
+    anything else (``"5.5"``, ``"1e3"``, ``true``, a number out of range) is returned as it is, for the strict
+    reading that follows to refuse in the vendor's words."""
+    if type(value) is float and value.is_integer() and low <= value <= high:
+        return int(value)
+    if type(value) is str:
+        match = _WHOLE_TEXT.fullmatch(value.strip())
+        magnitude = whole_number(match[2], 0, max(abs(low), abs(high))) if match else None
+        if match and magnitude is not None:
+            number = -magnitude if match[1] else magnitude
+            if low <= number <= high:
+                return number
+    return value

@@ -92,6 +92,9 @@ class Account(msgspec.Struct, forbid_unknown_fields=True):
     # An adjustment for a product not stocked at the location: "fail" logs a failure, "from_zero" creates it.
     adjust_unstocked: Literal["fail", "from_zero"] = "fail"
     export_queues: list[ExportQueue] = []
+    # How imports are read: "strict" refuses a count written as text ("5"); "lenient" reads it (inferred, as for
+    # the other vendors' accounts: a client reading numbers from a database as text works against it).
+    input: Literal["strict", "lenient"] = "strict"
     # Lists whose entries nothing else in the scenario refers to (see salvage).
     standalone: ClassVar[tuple[str, ...]] = ("import_queues", "export_queues", "stock")
 

@@ -10,15 +10,11 @@ spells, and fields an update does not have are left out, at the top and in each 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
 
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.numbers import whole_number
-
-# "5", "-3", "007", "5.0", "5.000": an optional minus, digits, then optionally a decimal point and zeros only.
-_WHOLE_TEXT = re.compile(r"^(-?)([0-9]+)(?:\.0*)?$")
+from simulator.numbers import lenient_whole
 
 
 def relax(data: Any, fields: Collection[str], line_fields: Collection[str]) -> Any:
@@ -39,11 +35,4 @@ def _line(raw: dict[str, Any], fields: Collection[str]) -> dict[str, Any]:
 
 
 def _whole(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and -MAX_QUANTITY <= value <= MAX_QUANTITY:
-        return int(value)
-    if isinstance(value, str):
-        match = _WHOLE_TEXT.match(value.strip())
-        number = whole_number(match[2], 0, MAX_QUANTITY) if match else None
-        if match and number is not None:
-            return -number if match[1] else number
-    return value
+    return lenient_whole(value, -MAX_QUANTITY, MAX_QUANTITY)

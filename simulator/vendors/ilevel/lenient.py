@@ -10,16 +10,13 @@ is still refused, by the strict check that follows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from typing import Any
 
 from simulator.domain.stock import MAX_QUANTITY
-from simulator.numbers import whole_number
+from simulator.numbers import lenient_whole
 
 QUANTITIES = frozenset({"inStock", "demand", "supply"})
-# "5", "007", "5.0", "5.000": digits, then optionally a decimal point and zeros only.
-_WHOLE_TEXT = re.compile(r"^([0-9]+)(?:\.0*)?$")
 
 
 def relax(raw: dict[str, Any], fields: Collection[str]) -> dict[str, Any]:
@@ -28,11 +25,4 @@ def relax(raw: dict[str, Any], fields: Collection[str]) -> dict[str, Any]:
 
 
 def _whole(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer() and 0 <= value <= MAX_QUANTITY:
-        return int(value)
-    if isinstance(value, str):
-        match = _WHOLE_TEXT.match(value.strip())
-        number = whole_number(match[1], 0, MAX_QUANTITY) if match else None
-        if number is not None:
-            return number
-    return value
+    return lenient_whole(value, 0, MAX_QUANTITY)

@@ -52,6 +52,7 @@ async def stock_import(request: Request) -> Response:
             body,
             {loc.id for loc in account.stock_locations},
             settings_of(request).kaching_import_values,
+            lenient=account.input == "lenient",
         )
         # Walking a large body takes longer than a request may hold the event loop.
         values = await asyncio.to_thread(decode) if len(body) > BULK_BYTES else decode()

@@ -14,12 +14,15 @@ import msgspec
 from simulator.domain.kaching import StockValue
 from simulator.domain.stock import MAX_QUANTITY
 from simulator.jsonbody import MalformedJson, decode_json
+from simulator.numbers import lenient_whole
 from simulator.vendors.kaching.errors import BadRequest, PayloadTooLarge
 
 SHAPE = "a JSON object of stock location id -> product id -> count (or -> variant id -> count)"
 
 
-def decode_import(body: bytes, locations: Container[str], max_values: int | None = None) -> list[StockValue]:
+def decode_import(
+    body: bytes, locations: Container[str], max_values: int | None = None, lenient: bool = False
+) -> list[StockValue]:
     """Every value of the body, in document order; refuses the whole body at the first problem, and one carrying
     more than ``max_values`` values (413, naming the limit)."""
     if not body.strip():
@@ -46,13 +49,17 @@ def decode_import(body: bytes, locations: Container[str], max_values: int | None
             here = _at(at, product)
             if not isinstance(value, dict):
                 values.append(
-                    StockValue(location, product, None, _count(value, here, "a count or an object of variants"))
+                    StockValue(
+                        location, product, None, _count(value, here, "a count or an object of variants", lenient)
+                    )
                 )
                 continue
             if not value:
                 raise BadRequest(f"Product {product!r} names no variant; there is nothing to import", here)
             for variant, count in value.items():
-                values.append(StockValue(location, product, variant, _count(count, _at(here, variant), "a count")))
+                values.append(
+                    StockValue(location, product, variant, _count(count, _at(here, variant), "a count", lenient))
+                )
     _within(values, max_values)
     return values
 
@@ -65,7 +72,10 @@ def _within(values: list[StockValue], max_values: int | None) -> None:
         )
 
 
-def _count(value: Any, at: str, expected: str) -> int:
+def _count(value: Any, at: str, expected: str, lenient: bool = False) -> int:
+    if lenient:
+        # An account's `input: lenient`: a count written as text ("5", "-2") is the number it spells.
+        value = lenient_whole(value, -MAX_QUANTITY, MAX_QUANTITY)
     if isinstance(value, dict):
         raise BadRequest(f"Expected a count at {at}: variants cannot have variants of their own", at)
     if isinstance(value, float) and value.is_integer():

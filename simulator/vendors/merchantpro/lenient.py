@@ -21,14 +21,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.numbers import whole_number
+from simulator.numbers import lenient_whole
 
 PRICES = ("price_net", "price_gross", "old_price_net", "old_price_gross")
 WRITABLE = ("inventory_enabled", "stock", "warehouses", *PRICES)
 READ_ONLY = ("id", "sku", "ean")
 _WAREHOUSE_FIELDS = ("id", "name", "stock")
-# An optional minus, digits, then optionally a decimal point and zeros only; 16 digits at most (past 2**53).
-_WHOLE_TEXT = re.compile(r"(-?)([0-9]{1,16})(?:\.0*)?")
+# A price written as text: an optional minus, up to 16 digits, then optionally a point and up to 16 digits.
 _DECIMAL_TEXT = re.compile(r"-?[0-9]{1,16}(?:\.[0-9]{1,16})?")
 
 
@@ -69,14 +68,7 @@ def _quantity(value: Any) -> Any:
 
 
 def _whole(value: Any) -> Any:
-    if type(value) is float and value.is_integer() and abs(value) <= 2**53:
-        return int(value)
-    if type(value) is str:
-        match = _WHOLE_TEXT.fullmatch(value.strip())
-        number = whole_number(match[2], 0, 2**53) if match else None
-        if match and number is not None:
-            return -number if match[1] else number
-    return value
+    return lenient_whole(value, -(2**53), 2**53)
 
 
 def _decimal(value: Any) -> Any:
