@@ -51,7 +51,7 @@ def test_a_generated_catalog_is_seeded_off_the_loop_and_served(tmp_path: Path) -
             r = client.post(f"{base}/batchStock", params=WH, json={"batchStock": {"item": items}}, auth=AUTH)
             assert r.json() == {"allPassed": True, "results": []}, r.text
             r = client.get(f"{base}/stock", params={**WH, "pagesize": 10}, auth=AUTH)
-            stock = {s["variant_id"]: s["inStock"] for s in r.json()["response"]["stock"]}
+            stock = {s["fk_variant"]: s["inStock"] for s in r.json()["response"]["stock"]}
             assert stock == {generated_id(3, COUNT): 7, generated_id(3, 1): 8}
             # Not in the catalog: one past the last.
             items = [{"code": f"GEN-{COUNT + 1:07d}", "inStock": 1}]
