@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import os
 import socket
-from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, asynccontextmanager
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AbstractContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +54,28 @@ def served(app: Starlette, port: int | None = None) -> AbstractContextManager[st
     """The app on a real uvicorn server in a thread, bound to 127.0.0.1; yields its base URL (the pytest plugin's
     own runner, so the project's tests and its users' run servers the same way)."""
     return serve_app(app, port)
+
+
+@contextmanager
+def served_process(*args: str) -> Iterator[str]:
+    """``python -m simulator serve`` in its own process on a free port (plus ``args``); yields its base URL. For
+    measurements a server in the test's own process would skew: there the test's client competes for the same GIL."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STOCKSIM_")} | {"STOCKSIM_LOG_LEVEL": "warning"}
+    argv = [sys.executable, "-m", "simulator", "serve", "--port", str(port), *args]
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base}/_sim/health", timeout=1, trust_env=False).raise_for_status()
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not answer in 30 s"
+                time.sleep(0.05)
+        yield base
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)

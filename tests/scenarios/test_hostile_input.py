@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.scenarios.test_document import billion_laughs
-from tests.support import app_for, served
+from tests.support import app_for, served, served_process
 
 pytestmark = pytest.mark.anyio
 YAML = {"Content-Type": "application/yaml"}
@@ -63,18 +63,19 @@ async def test_billion_laughs_gets_a_400_at_once_and_health_keeps_answering() ->
 
 async def test_a_large_scenario_is_read_off_the_event_loop() -> None:
     # Just under the node budget, with a problem in every product: reading it and listing its problems takes
-    # seconds, all of them in a worker thread.
+    # seconds, all of them in a worker thread. The server runs in its own process, as it does for users: in this
+    # one, the test's client would compete with the reading thread for the GIL and the figures would be its own.
     products = "".join(f"        - {{id: {i}, sku: S{i}, price_net: x}}\n" for i in range(1, 28_000))
     body = "merchantpro:\n  shops:\n    - name: s\n      api_key: k\n      api_secret: p\n      products:\n" + products
-    with served(app_for()) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    with served_process() as base:
+        async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as client:
             await client.get("/_sim/health")
             request = client.build_request("POST", "/_sim/sandboxes", content=body, headers=YAML)
             response, elapsed, latencies = await health_while(client, request)
             assert response.status_code == 400
             problems = response.json()["error"]["problems"]
             assert len(problems) == 1001 and problems[0]["path"] == "$.merchantpro.shops[0].products[0].price_net"
-            # Health answered all along, not after the seconds of reading. Typical calls take a few milliseconds; a
-            # rare one waits longer for the GIL (a garbage collection pass over the document being built).
-            assert elapsed > 0.5 and len(latencies) >= 5, (elapsed, latencies)
-            assert sorted(latencies)[len(latencies) // 2] < 0.1 and max(latencies) < elapsed / 3, (elapsed, latencies)
+            # Health answered all along, not after the seconds of reading: typical calls take a few milliseconds
+            # (the loop waits its turn for the GIL, 5 ms at a time); a rare one waits out a longer C call.
+            assert elapsed > 0.5 and len(latencies) >= 10, (elapsed, latencies)
+            assert sorted(latencies)[len(latencies) // 2] < 0.05 and max(latencies) < elapsed / 4, (elapsed, latencies)
