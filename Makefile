@@ -7,7 +7,12 @@ BIN := $(VENV)/bin
 TOOLS := .tools
 UV_VERSION := 0.13.9
 UV := $(TOOLS)/bin/uv
-SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --python $(PYTHON) --quiet
+# --compile-bytecode: the installed packages' .pyc are written once, at install. Without them every process
+# (each `stocksim serve`, each test's server) compiles starlette, click, yaml... from source again whenever
+# PYTHONDONTWRITEBYTECODE is set, as on CI machines and in many containers: about 1 s of each start.
+SYNC := UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --compile-bytecode --python $(PYTHON) --quiet
+# Our own sources (an editable install, which uv does not compile): brought up to date before a server starts.
+COMPILE := $(BIN)/python -m compileall -q -j 0 simulator bench >/dev/null
 # make serve PORT=9000 HOST=0.0.0.0; STOCKSIM_PORT / STOCKSIM_HOST are honoured when these are not given.
 HOST ?= $(or $(STOCKSIM_HOST),127.0.0.1)
 PORT ?= $(or $(STOCKSIM_PORT),8080)
@@ -33,11 +38,13 @@ $(VENV)/.test-stamp: pyproject.toml uv.lock | $(UV)
 	touch $@ $(VENV)/.runtime-stamp
 
 serve: $(VENV)/.runtime-stamp
+	$(COMPILE)
 	$(BIN)/stocksim serve --host $(HOST) --port $(PORT)
 
 # N `stocksim serve` processes sharded by sandbox behind nginx (Debian's, installed when missing); Ctrl-C stops all.
 # The other STOCKSIM_* settings reach every worker. See deploy/nginx/ and docs/scaling.md.
 cluster: $(VENV)/.runtime-stamp
+	$(COMPILE)
 	$(BIN)/python -m bench.cluster --workers $(WORKERS) --host $(HOST) --port $(PORT)
 
 test: lint typecheck pytest
@@ -72,6 +79,7 @@ fuzz: $(VENV)/.test-stamp
 PEERS ?=
 BENCH_ARGS ?=
 bench: $(VENV)/.test-stamp
+	$(COMPILE)
 	$(BIN)/python -m bench.run $(if $(filter 1 yes true,$(PEERS)),--peers) $(BENCH_ARGS)
 
 # SOAK_SECONDS (600) of mixed four-vendor load on a `stocksim serve` subprocess: sandboxes cycled, faults firing,

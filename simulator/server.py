@@ -16,10 +16,10 @@ to answer yet, and on a kept-alive connection an unasked-for answer would be rea
 from __future__ import annotations
 
 import asyncio
+import functools
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from simulator.config import Settings
 
@@ -101,15 +101,23 @@ class _Deadlines(asyncio.Protocol):
             self._header_deadline = None
 
 
-class H11WithDeadlines(_Deadlines, H11Protocol):
-    pass
+@functools.cache
+def h11_protocol() -> type[asyncio.Protocol]:
+    """h11 with the same deadlines: uvicorn's fallback where httptools is missing. Made on first use, since
+    importing h11 costs start-up time (about 15 ms) that a server on httptools never needs."""
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class H11WithDeadlines(_Deadlines, H11Protocol):
+        pass
+
+    return H11WithDeadlines
 
 
 PROTOCOL: type[asyncio.Protocol]
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # pragma: no cover - uvicorn[standard] brings httptools on CPython
-    PROTOCOL = H11WithDeadlines
+    PROTOCOL = h11_protocol()
 else:
     # httptools where it is installed: uvicorn's own choice for http="auto".
 

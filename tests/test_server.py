@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
-from simulator.server import MAX_HEADER_BYTES, PROTOCOL, H11WithDeadlines, ServerConfig
+from simulator.server import MAX_HEADER_BYTES, PROTOCOL, ServerConfig, h11_protocol
 from tests.support import app_for, free_port, served
 
 
@@ -28,7 +28,7 @@ def closed_after(sock: socket.socket) -> float:
     return time.monotonic() - started
 
 
-@pytest.fixture(scope="module", params=[PROTOCOL, H11WithDeadlines], ids=["httptools", "h11"])
+@pytest.fixture(scope="module", params=[PROTOCOL, h11_protocol()], ids=["httptools", "h11"])
 def quick(request: pytest.FixtureRequest) -> Iterator[str]:
     """A server whose header timeout is 1 s and idle timeout 2 s, on each of uvicorn's HTTP/1.1 implementations."""
     if request.param is PROTOCOL:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 from collections.abc import Mapping, Sequence
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import msgspec
 from starlette.concurrency import run_in_threadpool
 
 from simulator.config import Settings
+
+if TYPE_CHECKING:
+    import httpx
 
 PEER_TIMEOUT_SECONDS = 2.0
 
@@ -55,15 +59,24 @@ async def ask(urls: Sequence[str], headers: Mapping[str, str]) -> list[PeerAnswe
     client used, so that the URLs peers describe are the ones the client can reach)."""
     if not urls:
         return []
-    # Loading the CA bundle takes tens of milliseconds: not on the event loop.
-    context = await run_in_threadpool(httpx.create_ssl_context)
+    httpx, context = await run_in_threadpool(_client_parts)
     async with httpx.AsyncClient(
         verify=context, timeout=PEER_TIMEOUT_SECONDS, trust_env=False, headers=dict(headers)
     ) as client:
         return list(await asyncio.gather(*(_ask_one(client, url) for url in urls)))
 
 
+def _client_parts() -> tuple[ModuleType, ssl.SSLContext]:
+    # Importing httpx (about 100 ms) and loading the CA bundle (tens of ms): in a worker thread, on first use, so
+    # neither start-up nor the event loop pays for them.
+    import httpx
+
+    return httpx, httpx.create_ssl_context()
+
+
 async def _ask_one(client: httpx.AsyncClient, url: str) -> PeerAnswer:
+    import httpx  # imported by now (_client_parts)
+
     try:
         async with asyncio.timeout(PEER_TIMEOUT_SECONDS):
             response = await client.get(f"{url}/_sim/sandboxes")

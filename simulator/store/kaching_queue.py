@@ -205,7 +205,7 @@ def _apply_value(conn: sqlite3.Connection, world: World, job: _Import, value: St
         STOCK.delete_many(conn, world, [key])
         _log(conn, world, job, value, "success", "stock record removed", now)
     else:
-        STOCK.put_many(conn, world, [(*key, after)])
+        STOCK.put(conn, world, (*key, after))
         verb = "adjusted" if job.kind == "adjustment" else "set"
         _log(conn, world, job, value, "success", f"stock count {verb} to {after}", now)
     cursor = conn.execute(

@@ -112,6 +112,10 @@ class LayeredTable:
         marks = ", ".join("?" for _ in range(len(self.all_columns) + 1))
         return f"INSERT OR REPLACE INTO {self.name}_live (sandbox, {cols}, gone) VALUES ({marks}, 0)"
 
+    def put(self, conn: sqlite3.Connection, world: World, row: Sequence[Any]) -> None:
+        """Write one whole row: one ``execute``, not ``executemany``'s iterator machinery, on a request's path."""
+        conn.execute(self._put_sql, (world.sandbox, *row))
+
     def put_many(self, conn: sqlite3.Connection, world: World, rows: Iterable[Sequence[Any]]) -> None:
         """Write whole rows (key columns first, then value columns) into the sandbox."""
         conn.executemany(self._put_sql, ((world.sandbox, *row) for row in rows))

@@ -5,6 +5,7 @@ goes on to the app untouched, so a JSON client asking for ``/`` still gets the J
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -18,7 +19,6 @@ from simulator.http import any_path
 from simulator.plane.errors import ControlError
 from simulator.ui import render, security
 from simulator.ui.render import PREFIX
-from simulator.ui.routes import routes
 
 OPEN = (PREFIX + "/login", PREFIX + "/static/")
 
@@ -27,10 +27,17 @@ class Dashboard:
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
         self.token = token
+
+    @functools.cached_property
+    def ui(self) -> ASGIApp:
+        # The pages (and Jinja2 under them) are imported on the dashboard's first request: a server nobody opens
+        # the dashboard of starts without them.
+        from simulator.ui.routes import routes
+
         handlers: dict[Any, Any] = {ControlError: _error, HTTPException: _error, security.Refused: _error}
         ui_routes = routes()
         any_path(ui_routes)
-        self.ui = ExceptionMiddleware(Router(ui_routes), handlers=handlers)
+        return ExceptionMiddleware(Router(ui_routes), handlers=handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

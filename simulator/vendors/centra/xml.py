@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.sax.saxutils import escape
 
 from starlette.responses import Response
 
@@ -44,5 +43,11 @@ def _element(name: str, value: Any, parts: list[str]) -> None:
     elif isinstance(value, bool):
         parts.append("1" if value else "0")
     else:
-        parts.append(escape(_NOT_XML.sub("\ufffd", str(value))))
+        parts.append(_escape(_NOT_XML.sub("\ufffd", str(value))))
     parts.append(f"</{name}>")
+
+
+def _escape(text: str) -> str:
+    """What xml.sax.saxutils.escape does for element text (&, <, >), without its import of urllib.request and the
+    SAX machinery (about 8 ms of every start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
