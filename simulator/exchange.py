@@ -18,13 +18,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.jsonbody import MalformedJson, decode_json
-from simulator.masking import COMMON, Carriers, mask_headers, mask_query
+from simulator.masking import COMMON, Carriers
 from simulator.requestline import slash_written
 from simulator.sandboxes import DEFAULT, Sandbox, UnknownSandbox
 from simulator.toolkit import sockets
 from simulator.toolkit.faults import Decision, Facts
-from simulator.toolkit.journal import Entry, text
 from simulator.toolkit.ratelimit import limit_for
+from simulator.toolkit.recorded import JOURNAL_BODY_BYTES, Recorded
 from simulator.toolkit.rules import (
     Action,
     Drop,
@@ -39,7 +39,6 @@ from simulator.toolkit.rules import (
 from simulator.vendors.base import FAIL_ITEMS, SANDBOX, Vendor
 
 RAW_SEND = "stocksim.raw_send"
-JOURNAL_BODY_BYTES = 64 * 1024
 MAX_ITEMS = 100_000
 
 
@@ -112,24 +111,14 @@ class Exchange:
         self.request_size = 0
         self.body_done = False
         self.status: int | None = None
+        self.response_headers: list[tuple[bytes, bytes]] = []
         self.response_chunks: list[bytes] = []
-        query = (
-            parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-            if scope.get("query_string")
-            else []
-        )
-        self.entry = Entry(
-            id=sandbox.journal.new_id(),
-            at=sandbox.clock.now(),
-            vendor=vendor.name,
-            account=account,
-            method=scope["method"],
-            path=path,
-            query=mask_query(query, carriers),
-            headers=mask_headers(scope["headers"], carriers),
-            body=None,
-            client=scope["client"][0] if scope.get("client") else None,
-        )
+        self.response_size = 0
+        # What the journal records beside the bytes (recorded.py decodes and masks it all when read).
+        self.id, self.at = sandbox.journal.new_id(), sandbox.clock.now()
+        self.outcome = "response"  # or dropped, reset, hung, truncated
+        self.fault: str | None = None
+        self.faults_fired: list[str] = []
 
     async def receive(self) -> Message:
         # Messages read ahead (read_body) were recorded when they arrived: replaying them records nothing again.
@@ -161,25 +150,41 @@ class Exchange:
         try:
             await self._handle()
         finally:
-            if self.request_size:
-                body = b"".join(self.request_chunks)
-                self.entry.body, self.entry.body_truncated = text(body, JOURNAL_BODY_BYTES)
-                self.entry.body_truncated |= self.request_size > JOURNAL_BODY_BYTES
-            self.entry.status = self.status
-            response = b"".join(self.response_chunks)
-            self.entry.response_body, self.entry.response_truncated = text(response, JOURNAL_BODY_BYTES)
-            self.entry.latency_ms = round((time.perf_counter() - started) * 1000, 3)
-            self.sandbox.journal.add(self.entry)
+            scope = self.scope
+            client = scope.get("client")
+            self.sandbox.journal.add(
+                Recorded(
+                    id=self.id,
+                    at=self.at,
+                    vendor=self.vendor.name,
+                    account=self.account,
+                    method=scope["method"],
+                    path=self.path,
+                    query_string=scope.get("query_string", b""),
+                    headers=scope["headers"],
+                    body=_kept(self.request_chunks) if self.request_chunks else b"",
+                    body_size=self.request_size,
+                    client=client[0] if client else None,
+                    status=self.status,
+                    response_headers=self.response_headers,
+                    response_body=_kept(self.response_chunks) if self.response_chunks else b"",
+                    latency_ms=round((time.perf_counter() - started) * 1000, 3),
+                    outcome=self.outcome,
+                    fault=self.fault,
+                    faults_fired=self.faults_fired,
+                    carriers=self.carriers,
+                )
+            )
 
     async def _handle(self) -> None:
         retry_after = self._rate_limited()
         if retry_after is not None:
-            self.entry.fault = "rate-limit"
+            self.fault = "rate-limit"
             await self.read_body()  # for the journal: the vendor will not read it
             await self._respond(self.vendor.error_response(429, "Too many requests", {"Retry-After": str(retry_after)}))
             return
         decision = await self._decide()
-        self.entry.faults_fired = decision.fired
+        self.faults_fired = decision.fired
         if decision.latency:
             await asyncio.sleep(decision.latency)
         if decision.fail_items:
@@ -187,7 +192,7 @@ class Exchange:
         if decision.action is None:
             await self.app(self.scope, self.receive, self._recording_send)
             return
-        self.entry.fault = decision.rule_id
+        self.fault = decision.rule_id
         if decision.phase == "after":
             # The lost response: the request is applied, then what the client gets is spoiled.
             captured = _Captured()
@@ -233,13 +238,15 @@ class Exchange:
     def _record(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
-            self.entry.response_headers = mask_headers(message.get("headers", []), self.carriers)
+            self.response_headers = message.get("headers", [])
         elif message["type"] == "http.response.body" and self._keeps_body():
-            self.response_chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            self.response_chunks.append(chunk)
+            self.response_size += len(chunk)
 
     def _keeps_body(self) -> bool:
         # What the client got: an answer to a HEAD goes out without its body (app.SimulatorApp).
-        return self.entry.method != "HEAD" and sum(map(len, self.response_chunks)) < JOURNAL_BODY_BYTES
+        return self.scope["method"] != "HEAD" and self.response_size < JOURNAL_BODY_BYTES
 
     async def _respond(self, response: Response) -> None:
         await response(self.scope, self.receive, self._recording_send)
@@ -282,17 +289,17 @@ class Exchange:
         await self._recording_send(
             {"type": "http.response.body", "body": body[: int(len(body) * action.fraction)], "more_body": True}
         )
-        self.entry.outcome = "truncated"
+        self.outcome = "truncated"
         await self._close(reset=False, outcome="truncated")
 
     async def _close(self, *, reset: bool, outcome: str | None = None) -> None:
-        self.entry.outcome = outcome or ("reset" if reset else "dropped")
+        self.outcome = outcome or ("reset" if reset else "dropped")
         if not sockets.close(self.scope.get(RAW_SEND), reset=reset):
-            raise ConnectionDropped(f"fault: connection {self.entry.outcome} (in process, no socket to close)")
+            raise ConnectionDropped(f"fault: connection {self.outcome} (in process, no socket to close)")
         await _until_disconnected(self.receive, timeout=5)
 
     async def _hang(self, seconds: float) -> None:
-        self.entry.outcome = "hung"
+        self.outcome = "hung"
         if sockets.transport_of(self.scope.get(RAW_SEND)) is None:
             raise ConnectionDropped("fault: hang (in process, no socket to hold open)")
         if await _until_disconnected(self.receive, timeout=seconds):
@@ -326,6 +333,13 @@ async def _until_disconnected(receive: Receive, timeout: float) -> bool:
     except TimeoutError:
         return False
     return True
+
+
+def _kept(chunks: list[bytes]) -> bytes:
+    """What the journal keeps of a body: its first JOURNAL_BODY_BYTES and one byte more (so the entry knows it was
+    cut), never a whole large chunk."""
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return body if len(body) <= JOURNAL_BODY_BYTES else body[: JOURNAL_BODY_BYTES + 1]
 
 
 def _items(path: str, body: bytes) -> frozenset[str]:

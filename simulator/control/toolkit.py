@@ -19,7 +19,8 @@ from simulator.plane.params import control_body, converted, decoded, json_of, sa
 from simulator.sandboxes import TooManyFaultRules, fault_rule_room
 from simulator.scenarios.model import check_targets
 from simulator.scenarios.shape import split_error
-from simulator.toolkit.journal import Entry, selects, verify
+from simulator.toolkit.journal import selects, verify
+from simulator.toolkit.journal_entry import Entry
 from simulator.toolkit.rules import FaultRule, Method, Verification
 
 

@@ -9,42 +9,17 @@ from typing import Any
 
 import msgspec
 
-from simulator.toolkit.journal_budget import JournalBudget, size_of
+from simulator.toolkit.journal_budget import JournalBudget
+from simulator.toolkit.journal_entry import Entry
+from simulator.toolkit.recorded import Recorded
 from simulator.toolkit.rules import Expectation
-
-
-class Entry(msgspec.Struct, kw_only=True):
-    id: int
-    at: float  # the sandbox clock's epoch seconds (rendered as ISO `time` when read)
-    vendor: str
-    account: str | None
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: str | None
-    # The client's address: the socket's peer, or behind a trusted proxy (--trust-proxy-headers) the one it forwarded.
-    client: str | None = None
-    body_truncated: bool = False
-    status: int | None = None
-    response_body: str | None = None
-    response_headers: dict[str, str] = msgspec.field(default_factory=dict)  # masked like the request's
-    response_truncated: bool = False
-    latency_ms: float = 0.0
-    outcome: str = "response"  # or dropped, reset, hung, truncated
-    fault: str | None = None  # the rule that decided the request's fate
-    faults_fired: list[str] = msgspec.field(default_factory=list)
-
-
-def text(body: bytes, limit: int) -> tuple[str, bool]:
-    return body[:limit].decode("utf-8", "replace"), len(body) > limit
 
 
 class Journal:
     """A sandbox's newest ``size`` entries; with a budget, also within the bytes all journals share."""
 
     def __init__(self, size: int, budget: JournalBudget | None = None) -> None:
-        self._entries: deque[tuple[Entry, int]] = deque()
+        self._entries: deque[Recorded] = deque()
         self._size = size
         self._budget = budget
         self._next = 1
@@ -53,30 +28,30 @@ class Journal:
         self._next += 1
         return self._next - 1
 
-    def add(self, entry: Entry) -> None:
+    def add(self, recorded: Recorded) -> None:
         if self._size <= 0:
             return
-        size = size_of(entry)
-        self._entries.append((entry, size))
+        self._entries.append(recorded)
         if len(self._entries) > self._size:
-            self._release(*self._entries.popleft())
+            self._release(self._entries.popleft())
         if self._budget is not None:
-            self._budget.recorded(self, entry, size)
+            self._budget.recorded(self, recorded, recorded.size)
 
     def drop_oldest_if(self, entry: object) -> None:
-        if self._entries and self._entries[0][0] is entry:
-            self._release(*self._entries.popleft())
+        if self._entries and self._entries[0] is entry:
+            self._release(self._entries.popleft())
 
-    def _release(self, entry: Entry, size: int) -> None:
+    def _release(self, recorded: Recorded) -> None:
         if self._budget is not None:
-            self._budget.released(entry, size)
+            self._budget.released(recorded, recorded.size)
 
     def clear(self) -> None:
         while self._entries:
-            self._release(*self._entries.popleft())
+            self._release(self._entries.popleft())
 
     def entries(self) -> list[Entry]:
-        return [entry for entry, _ in self._entries]
+        """Oldest first; each decoded and masked on its first reading (recorded.py)."""
+        return [recorded.entry() for recorded in self._entries]
 
 
 def selects(

@@ -12,31 +12,12 @@ from __future__ import annotations
 from collections import deque
 from typing import Protocol
 
-_OVERHEAD = 256  # the entry's object and its fixed fields, roughly
-
-
-class Sized(Protocol):
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    body: str | None
-    response_body: str | None
+OVERHEAD = 256  # an entry's object and its fixed fields, roughly
 
 
 class Holder(Protocol):
     def drop_oldest_if(self, entry: object) -> None:
         """Drop ``entry`` if it is still this journal's oldest (then it calls ``released``)."""
-
-
-def size_of(entry: Sized) -> int:
-    fields = (*entry.query.items(), *entry.headers.items())
-    return (
-        _OVERHEAD
-        + len(entry.path)
-        + sum(len(k) + len(v) for k, v in fields)
-        + len(entry.body or "")
-        + len(entry.response_body or "")
-    )
 
 
 class JournalBudget:

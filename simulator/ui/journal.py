@@ -27,7 +27,8 @@ from simulator.plane.calls import call
 from simulator.plane.errors import ControlError, NotFound
 from simulator.plane.params import sandbox_param, sandboxes_of
 from simulator.sandboxes import Sandbox, UnknownSandbox
-from simulator.toolkit.journal import Entry, selects
+from simulator.toolkit.journal import selects
+from simulator.toolkit.journal_entry import Entry
 from simulator.ui import curl, render, security
 from simulator.vendors.base import vendor_named, vendors_of
 
