@@ -140,6 +140,10 @@ class SimulatorApp(Starlette):
             await super().__call__(scope, receive, saving(send))
             return
         drained = Drained(scope, receive, send, settings.max_body_bytes, settings.header_timeout)
+        if drained.body_done:
+            # No body to drain (most GETs): the server's own receive and send, without a layer on each message.
+            await super().__call__(scope, receive, saving(send))
+            return
         await super().__call__(scope, drained.receive, saving(drained.send))
 
 

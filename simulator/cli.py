@@ -227,13 +227,11 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
     if settings.db is not None:
         check(settings.db)
 
-    import uvicorn
-
     from simulator import progress as reporting
     from simulator.app import create_app, load_scenario
     from simulator.logs import log_config
     from simulator.scenarios.loader import ScenarioError
-    from simulator.server import ServerConfig
+    from simulator.server import Server, ServerConfig
     from simulator.vendors.base import carriers
 
     try:
@@ -252,7 +250,7 @@ def run(settings: Settings, progress: Progress | None = None) -> None:
         print(banner(settings, scenario, generated), flush=True)
         logs = log_config(settings.log_level, carriers(app.state.vendors))
         config = ServerConfig(app, settings, log_level=settings.log_level, log_config=logs)
-        server = uvicorn.Server(config)
+        server = Server(config)
         # SystemExit is uvicorn's way of saying the application did not start; that is told below.
         with reporting.reporting(progress or _progress(settings.log_level)), suppress(SystemExit):
             server.run(sockets=[sock])

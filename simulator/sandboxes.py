@@ -287,6 +287,8 @@ class Sandboxes:
         """``send``, holding a response's start until every clock and fault-rule change made so far is saved: an
         answer acknowledges a change, and a SIGKILL right after it must not lose it (it is only ever waited for when
         something is unsaved, so only with --db)."""
+        if self.store.path is None:
+            return send  # in memory, nothing is ever saved: no wrapper on every message of every answer
 
         async def saving(message: Message) -> None:
             if message["type"] == "http.response.start" and self._saved < self._changes:
