@@ -244,7 +244,9 @@ class Settings:
         "SECONDS",
         Seconds(),
     )
-    log_level: str = _setting("info", f"Log level: {', '.join(LOG_LEVELS)}.", "LEVEL", LogLevel())
+    log_level: str = _setting(
+        "info", f"Log level: {', '.join(LOG_LEVELS)}; the access log is kept at info and chattier.", "LEVEL", LogLevel()
+    )
     journal_size: int = _setting(
         1000, "Requests kept per sandbox for /_sim/journal; the oldest go first, 0 keeps none.", "COUNT", Count(0)
     )

@@ -107,3 +107,11 @@ def test_headers_just_under_the_size_limit_are_answered(quick: str) -> None:
         pad = b"a" * (MAX_HEADER_BYTES - 200)
         sock.sendall(b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nX-Pad: " + pad + b"\r\n\r\n")
         assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+
+
+@pytest.mark.parametrize(("level", "kept"), [("warning", False), ("error", False), ("info", True), ("debug", True)])
+def test_the_access_log_is_kept_at_info_and_chattier(level: str, kept: bool) -> None:
+    # uvicorn builds every access-log line whenever the log has a handler, whatever the level: below info, where
+    # none would be printed, it is not asked to.
+    app = app_for(log_level=level)
+    assert ServerConfig(app, app.state.settings, log_level=level).access_log is kept

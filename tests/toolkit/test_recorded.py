@@ -1,0 +1,83 @@
+"""What the journal keeps of an exchange (simulator/toolkit/recorded.py): raw bytes until read, then decoded and
+masked once; bodies cut at JOURNAL_BODY_BYTES, and the cut said."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.masking import MASK, Carriers
+from simulator.toolkit.journal import Journal
+from simulator.toolkit.journal_budget import OVERHEAD, JournalBudget
+from simulator.toolkit.recorded import JOURNAL_BODY_BYTES, Recorded
+
+CARRIERS = Carriers(frozenset({"authorization", "api-authorization"}), frozenset({"apikey"}))
+
+
+def recorded(**changes: Any) -> Recorded:
+    fields: dict[str, Any] = {
+        "id": 1,
+        "at": 1_800_000_000.0,
+        "vendor": "centra",
+        "account": "demo",
+        "method": "POST",
+        "path": "/stock",
+        "query_string": b"apikey=s3cret&x=%C3%A9",
+        "headers": [(b"API-Authorization", b"token-1"), (b"Authorization", b"Basic dXNlcjpwYXNz"), (b"x-a", b"1")],
+        "body": b'{"products": []}',
+        "body_size": 16,
+        "client": "127.0.0.1",
+        "status": 200,
+        "response_headers": [(b"content-type", b"application/json")],
+        "response_body": b'{"status": "ok"}',
+        "latency_ms": 1.5,
+        "outcome": "response",
+        "fault": None,
+        "faults_fired": [],
+        "carriers": CARRIERS,
+    }
+    return Recorded(**(fields | changes))
+
+
+def test_an_entry_is_decoded_and_masked_when_read() -> None:
+    entry = recorded().entry()
+    assert entry.headers == {"api-authorization": MASK, "authorization": f"Basic {MASK}", "x-a": "1"}
+    assert entry.query == {"apikey": MASK, "x": "é"}
+    assert (entry.body, entry.body_truncated) == ('{"products": []}', False)
+    assert (entry.response_body, entry.response_truncated) == ('{"status": "ok"}', False)
+    assert entry.response_headers == {"content-type": "application/json"}
+
+
+def test_an_entry_is_made_once() -> None:
+    kept = recorded()
+    assert kept.entry() is kept.entry()
+
+
+def test_a_request_without_a_body_has_none() -> None:
+    assert recorded(body=b"", body_size=0).entry().body is None
+
+
+def test_long_bodies_are_cut_and_say_so() -> None:
+    # The toolkit keeps the first JOURNAL_BODY_BYTES and one byte more of each body (exchange._kept); the request's
+    # whole size comes beside it.
+    big = b"x" * (JOURNAL_BODY_BYTES + 1)
+    entry = recorded(body=big, body_size=5 * JOURNAL_BODY_BYTES, response_body=big).entry()
+    assert len(entry.body or "") == JOURNAL_BODY_BYTES and entry.body_truncated
+    assert len(entry.response_body or "") == JOURNAL_BODY_BYTES and entry.response_truncated
+
+
+def test_the_size_the_budget_counts_is_the_raw_size_capped() -> None:
+    big = b"x" * (JOURNAL_BODY_BYTES + 1)
+    small = recorded(query_string=b"", headers=[], body=b"", body_size=0, response_body=b"")
+    assert small.size == OVERHEAD + len("/stock")
+    assert recorded(query_string=b"", headers=[], body=big, response_body=b"").size == small.size + JOURNAL_BODY_BYTES
+
+
+def test_the_budget_drops_the_oldest_records_across_journals() -> None:
+    one = recorded().size
+    budget = JournalBudget(limit=3 * one)
+    first, second = Journal(100, budget), Journal(100, budget)
+    for i in range(3):
+        first.add(recorded(id=i))
+    second.add(recorded(id=10))
+    assert [e.id for e in first.entries()] == [1, 2] and [e.id for e in second.entries()] == [10]
+    assert budget.used == 3 * one
