@@ -111,11 +111,13 @@ async def in_sandbox(
     """Run a unit of work for the sandbox this request resolved (vendor_sandbox). The sandbox is checked in the
     same unit: if it was deleted since (and maybe created again under its name), nothing is read or written and
     the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread; a ``read_only``
-    one runs without a transaction (Store.read)."""
+    one runs without a transaction (Store.read; on the store's thread, no other unit runs meanwhile either)."""
     store = store_of(request)
-    run = store.run_in_thread if bulk else store.read if read_only else store.run
+    unit = guarded(sandbox.incarnation, work)
     try:
-        return await run(guarded(sandbox.incarnation, work))
+        if bulk:
+            return await store.run_in_thread(unit, transaction=not read_only)
+        return await (store.read(unit) if read_only else store.run(unit))
     except SandboxGone:
         not_found: Callable[[str], SimulatorError] = request.scope[_NOT_FOUND]
         raise not_found(f"sandbox {sandbox.name!r} was deleted while this request was in flight") from None

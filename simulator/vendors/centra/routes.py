@@ -106,6 +106,7 @@ async def _get_stock(request: Request, sandbox: Sandbox, plugin: Plugin, xml: bo
         request,
         sandbox,
         partial(items.get_stock, world=sandbox.world, plugin=plugin.name, filters=filters, limit=limit, page=page),
+        read_only=True,
     )
     previous = link(params, limit, page - 1) if limit is not None and page > 1 else None
     next_ = link(params, limit, page + 1) if limit is not None and result.more else None

@@ -90,7 +90,7 @@ async def read(request: Request, sandbox: Sandbox, tenant: Tenant, page: int, pa
 
     # A page of 1,000 records is milliseconds of SQLite and of building and encoding the records: all of it on the
     # store's thread, so the event loop only hands the bytes on.
-    body = await in_sandbox(request, sandbox, work, bulk=True)
+    body = await in_sandbox(request, sandbox, work, bulk=True)  # it may write: a first listing orders the records
     return Response(body, media_type="application/json")
 
 
