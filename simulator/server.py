@@ -46,8 +46,8 @@ class ServerConfig(uvicorn.Config):
         self.header_timeout: float = settings.header_timeout
         kwargs.setdefault("http", PROTOCOL)
         # uvicorn builds each access-log line (the client's address, the path quoted again) whenever its logger
-        # has a handler, before the level is looked at: below info nothing is printed, so nothing is built. It
-        # was a fifth of a GET's time at --log-level warning (bench/profile.py --sampler).
+        # has a handler, before the level is looked at: below info nothing is printed, so nothing is built (about
+        # 3 us a request, timed alone: some 1% of a GET).
         kwargs.setdefault("access_log", LOG_LEVELS.index(settings.log_level) >= LOG_LEVELS.index("info"))
         super().__init__(
             app,

@@ -101,7 +101,7 @@ async def journal(request: Request) -> Response:
         raise BadRequest(f"invalid query parameter {path.removeprefix('$.')}: {message}") from None
     found = [
         e
-        for e in sandbox.journal.entries()
+        for e in await sandbox.journal.entries()
         if selects(e, q.vendor, q.account, q.method, q.path, q.status, q.body_contains, q.fault)
     ]
     return json_response(
@@ -121,7 +121,7 @@ async def journal_clear(request: Request) -> Response:
 async def verify_route(request: Request) -> Response:
     sandbox = sandbox_param(request)
     wanted = decoded(await control_body(request), Verification)
-    ok, results = verify(sandbox.journal.entries(), wanted.expect)
+    ok, results = verify(await sandbox.journal.entries(), wanted.expect)
     body = {"sandbox": sandbox.name, "ok": ok, "results": results}
     if ok:
         return json_response(body)

@@ -84,8 +84,13 @@ class Recorded:
         )
         self._entry: Entry | None = None
 
+    @property
+    def decoded(self) -> bool:
+        return self._entry is not None
+
     def entry(self) -> Entry:
-        """The journal's entry: bodies decoded (up to JOURNAL_BODY_BYTES), credentials masked. Made once."""
+        """The journal's entry: bodies decoded (up to JOURNAL_BODY_BYTES), credentials masked. Made once (two
+        threads making it at once make equal entries, and one of them is kept)."""
         if self._entry is None:
             query = parse_qsl(self.query_string.decode("latin-1"), keep_blank_values=True) if self.query_string else []
             body, body_truncated = text(self.body, JOURNAL_BODY_BYTES) if self.body_size else (None, False)

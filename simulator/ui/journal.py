@@ -52,7 +52,7 @@ async def page(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     filters = _filters(request)
     # Taken before the listing: an entry that arrives in between is in both, and the page shows it once.
-    last = max((e.id for e in sandbox.journal.entries()), default=0)
+    last = max((r.id for r in sandbox.journal.recorded()), default=0)
     error = None
     try:
         answer = await call(
@@ -77,7 +77,8 @@ async def page(request: Request) -> Response:
 async def entry(request: Request) -> Response:
     sandbox = sandbox_param(request, request.path_params["name"])
     raw = request.path_params["entry"]
-    found = next((e for e in sandbox.journal.entries() if str(e.id) == raw), None)
+    kept = next((r for r in sandbox.journal.recorded() if str(r.id) == raw), None)
+    found = kept.entry() if kept is not None else None
     if found is None:
         raise NotFound(f"no journal entry {raw!r} in sandbox {sandbox.name!r} (the journal keeps the latest ones)")
     data = _builtins(found)
@@ -113,10 +114,11 @@ async def stream(request: Request) -> Response:
         except UnknownSandbox:
             return "event: gone\ndata: {}\n\n", True
         chunks = []
-        for e in sandbox.journal.entries():
-            if e.id <= last:
+        for kept in sandbox.journal.recorded():
+            if kept.id <= last:
                 continue
-            last = e.id
+            last = kept.id
+            e = kept.entry()  # only the entries new since the last poll are decoded
             if selects(
                 e, filters.get("vendor"), filters.get("account"), filters.get("method"), None, status, None, fault
             ):

@@ -112,7 +112,7 @@ async def _page(
             "scenario_id": s.scenario.id,
             "source": s.scenario.source,
             "created_at": s.created_at,
-            "requests": len(s.journal.entries()),
+            "requests": len(s.journal),
             "changed": changed.get(s.name, 0),
         }
         for s in sandboxes

@@ -3,10 +3,14 @@ masked once; bodies cut at JOURNAL_BODY_BYTES, and the cut said."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import pytest
+
+import simulator.toolkit.journal as journal_module
 from simulator.masking import MASK, Carriers
-from simulator.toolkit.journal import Journal
+from simulator.toolkit.journal import DECODE_ON_LOOP_BYTES, Journal
 from simulator.toolkit.journal_budget import OVERHEAD, JournalBudget
 from simulator.toolkit.recorded import JOURNAL_BODY_BYTES, Recorded
 
@@ -79,5 +83,37 @@ def test_the_budget_drops_the_oldest_records_across_journals() -> None:
     for i in range(3):
         first.add(recorded(id=i))
     second.add(recorded(id=10))
-    assert [e.id for e in first.entries()] == [1, 2] and [e.id for e in second.entries()] == [10]
+    assert [r.id for r in first.recorded()] == [1, 2] and [r.id for r in second.recorded()] == [10]
+    assert len(first) == 2
     assert budget.used == 3 * one
+
+
+@pytest.mark.anyio
+async def test_a_journal_of_large_bodies_is_decoded_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[threading.Thread] = []
+    decode = journal_module._decode
+
+    def watched(records: list[Recorded]) -> None:
+        threads.append(threading.current_thread())
+        decode(records)
+
+    monkeypatch.setattr(journal_module, "_decode", watched)
+    big = b"x" * (JOURNAL_BODY_BYTES + 1)
+    journal = Journal(100)
+    count = DECODE_ON_LOOP_BYTES // JOURNAL_BODY_BYTES + 1
+    for i in range(count):
+        journal.add(recorded(id=i, body=big, body_size=len(big)))
+    entries = await journal.entries()
+    assert [e.id for e in entries] == list(range(count)) and all(e.body_truncated for e in entries)
+    assert threads and threads[0] is not threading.main_thread()
+    # Read again, nothing is left to decode: no thread.
+    assert [e.id for e in await journal.entries()] == list(range(count)) and len(threads) == 1
+
+
+@pytest.mark.anyio
+async def test_a_few_small_entries_are_decoded_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    called: list[int] = []
+    monkeypatch.setattr(journal_module, "_decode", lambda records: called.append(len(records)))
+    journal = Journal(100)
+    journal.add(recorded())
+    assert [e.id for e in await journal.entries()] == [1] and called == []
