@@ -23,6 +23,7 @@ from simulator.drain import Drained
 from simulator.errors import SimulatorError
 from simulator.exchange import RAW_SEND, Toolkit
 from simulator.http import any_path
+from simulator.lane import VendorLane
 from simulator.openapi.routes import routes as openapi_routes
 from simulator.proxy import apply_forwarded
 from simulator.requestline import RequestLine, headless
@@ -92,11 +93,14 @@ def create_app(
     ]
     any_path(routes)
     handlers = {SimulatorError: _render, HTTPException: _unrouted}
+    lane_segments = {"sandboxes", *(v.name for v in registry)}  # first path segments no /_sim route can match
     middleware = [
         # First: the dashboard checks the control token itself (login form, session cookie), see ui/security.py.
         Middleware(Dashboard, token=settings.control_token),
         Middleware(ControlToken, token=settings.control_token),
         Middleware(Toolkit, vendors={v.name: v for v in registry}, carriers=carriers(registry)),
+        # A request that reaches a vendor endpoint goes to it directly; everything else on through RequestLine.
+        Middleware(VendorLane, routes=[in_sandboxes, *vendor_routes], segments=lane_segments, handlers=handlers),
         # Inside the toolkit, so the journal, rate limits and faults see the request line as the client sent it.
         Middleware(RequestLine, slash_routes=[in_sandboxes, *vendor_routes]),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -34,12 +35,20 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOST = re.compile(rf"(?:{_LABEL}(?:\.{_LABEL})*\.?|\[[0-9A-Fa-f:.]+\])(?::[0-9]{{1,5}})?")
 
 
+class VendorRoute(Route):
+    """A vendor route: it takes every method (TRACE, CONNECT and made-up ones too), so that the vendor's handler
+    answers those it does not take with its own 405 rather than Starlette with the control plane's. Made without
+    per-route middleware, so the vendor lane (lane.py) may call its endpoint itself when that is a coroutine
+    function (``direct``)."""
+
+    def __init__(self, path: str, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        super().__init__(path, endpoint)
+        self.methods = None  # given none, Starlette makes a function endpoint GET-only
+        self.direct = inspect.iscoroutinefunction(endpoint)
+
+
 def any_method(path: str, endpoint: Callable[[Request], Awaitable[Response]]) -> Route:
-    """A vendor route that takes every method (TRACE, CONNECT and made-up ones too), so that the vendor's handler
-    answers those it does not take with its own 405 rather than Starlette with the control plane's."""
-    route = Route(path, endpoint)
-    route.methods = None  # given none, Starlette makes a function endpoint GET-only
-    return route
+    return VendorRoute(path, endpoint)
 
 
 def root_url(request: Request) -> str:

@@ -26,7 +26,7 @@ from simulator.auth import FailureTracker
 from simulator.clock import Clock, ClockState
 from simulator.scenarios.loaded import LoadedScenario
 from simulator.store import sandboxes as rows
-from simulator.store.connection import Store
+from simulator.store.connection import Store, T, Work
 from simulator.store.layered import World
 from simulator.store.part import Schema
 from simulator.toolkit.faults import FaultSet, SavedFaults
@@ -204,6 +204,21 @@ class Sandboxes:
 
     def by_incarnation(self, incarnation: str) -> Sandbox | None:
         return self._by_incarnation.get(incarnation)
+
+    def guarded(self, sandbox: Sandbox, work: Work[T]) -> Work[T]:
+        """``work``, run only if ``sandbox`` is still registered when it runs, else ``SandboxGone``: the check
+        store/sandboxes.py's ``guarded`` makes with a query, made against the registry instead (one statement less
+        on every vendor request). The two agree: units never run at once (store/connection.py), a delete leaves the
+        registry before its rows go, and a create joins it after its row is written; so a unit that runs here never
+        reads or writes for a sandbox whose row is gone, nor for a later one of the same name."""
+        registered = self._by_incarnation
+
+        def unit(conn: sqlite3.Connection) -> T:
+            if registered.get(sandbox.incarnation) is not sandbox:
+                raise rows.SandboxGone(sandbox.incarnation)
+            return work(conn)
+
+        return unit
 
     def all(self) -> list[Sandbox]:
         return list(self._by_name.values())

@@ -23,6 +23,14 @@ class World:
     scenario: str
 
 
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    sql: str
+
+    def __call__(self, conn: sqlite3.Connection, world: World, *values: Any) -> list[tuple[Any, ...]]:
+        return conn.execute(self.sql, (world.sandbox, world.scenario, *values)).fetchall()
+
+
 @dataclass(frozen=True)
 class LayeredTable:
     name: str
@@ -77,16 +85,24 @@ class LayeredTable:
         return found
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - tables are a few module constants; queries are fixed strings
-    def select_sql(self, where: str = "1", tail: str = "") -> str:
+    def select_sql(
+        self, where: str = "1", tail: str = "", sandbox: str = ":sandbox", scenario: str = ":scenario"
+    ) -> str:
         """A query over what the sandbox sees. ``where`` names columns unqualified and uses named parameters;
-        the query itself binds ``:sandbox`` and ``:scenario``. ``tail`` is an ORDER BY / LIMIT clause."""
+        the query itself binds ``:sandbox`` and ``:scenario`` (or the parameters named). ``tail`` is an ORDER BY /
+        LIMIT clause."""
         cols = ", ".join(self.all_columns)
         shadow = " AND ".join(f"l.{k} = b.{k}" for k in self.key)
         return (
-            f"SELECT {cols} FROM {self.name}_live WHERE sandbox = :sandbox AND gone = 0 AND ({where}) "
-            f"UNION ALL SELECT {cols} FROM {self.name}_base AS b WHERE scenario = :scenario AND ({where}) "
-            f"AND NOT EXISTS (SELECT 1 FROM {self.name}_live AS l WHERE l.sandbox = :sandbox AND {shadow}) {tail}"
+            f"SELECT {cols} FROM {self.name}_live WHERE sandbox = {sandbox} AND gone = 0 AND ({where}) "
+            f"UNION ALL SELECT {cols} FROM {self.name}_base AS b WHERE scenario = {scenario} AND ({where}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {self.name}_live AS l WHERE l.sandbox = {sandbox} AND {shadow}) {tail}"
         )
+
+    def lookup(self, where: str, tail: str = "") -> Lookup:
+        """One query shape a request runs, made once: ``where`` takes its values as ``?3``, ``?4``, ... (``?1`` and
+        ``?2`` are the sandbox and the scenario). Bound by position, with no per-call string or dict work."""
+        return Lookup(self.select_sql(where, tail, sandbox="?1", scenario="?2"))
 
     def select(
         self,

@@ -40,6 +40,7 @@ SANDBOX_TABLES: tuple[str, ...] = ()
 DDL = ""
 
 Lookup = Literal["id", "sku", "ean"]
+_FIND = {by: PRODUCTS.lookup(f"shop = ?3 AND {by} = ?4", "LIMIT 1") for by in ("id", "sku", "ean")}
 _warehouse_codec = msgspec.json.Encoder()
 _warehouse_decode = msgspec.json.Decoder(list[tuple[int, int]])
 
@@ -62,9 +63,7 @@ def find(conn: sqlite3.Connection, world: World, shop: spec.Shop, by: Lookup, id
             return None
     else:
         value = identifier
-    rows = PRODUCTS.select(
-        conn, world, f"shop = :shop AND {by} = :value", {"shop": shop.name, "value": value}, "LIMIT 1"
-    )
+    rows = _FIND[by](conn, world, shop.name, value)
     return _product(shop, rows[0]) if rows else None
 
 

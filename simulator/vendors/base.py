@@ -31,7 +31,7 @@ from simulator.scenarios.part import NO_SECTION, ScenarioPart
 from simulator.store.connection import Store, T, Work
 from simulator.store.layered import World
 from simulator.store.part import StorePart
-from simulator.store.sandboxes import SandboxGone, guarded
+from simulator.store.sandboxes import SandboxGone
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,9 @@ async def in_sandbox(
     same unit: if it was deleted since (and maybe created again under its name), nothing is read or written and
     the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread; a ``read_only``
     one runs without a transaction (Store.read; on the store's thread, no other unit runs meanwhile either)."""
-    store = store_of(request)
-    unit = guarded(sandbox.incarnation, work)
+    state = request.app.state
+    store: Store = state.store
+    unit = state.sandboxes.guarded(sandbox, work)
     try:
         if bulk:
             return await store.run_in_thread(unit, transaction=not read_only)
