@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.jsonbody import MalformedJson, decode_json
@@ -53,19 +53,27 @@ class Toolkit:
         self.carriers = carriers  # what the journal masks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        located = self._locate(scope) if scope["type"] == "http" else None
-        if located is None:
+        exchange = self.exchange(scope, receive, send) if scope["type"] == "http" else None
+        if exchange is None:
             await self.app(scope, receive, send)
-            return
+        else:
+            await exchange.run()
+
+    def exchange(self, scope: Scope, receive: Receive, send: Send) -> Exchange | None:
+        """The exchange for a vendor request in a sandbox that exists; None for any other request (the vendor
+        answers an unknown sandbox with its own 404, the app's routes everything else)."""
+        located = self._locate(scope)
+        if located is None:
+            return None
         name, vendor, account, path = located
+        state = scope["app"].state
         try:
-            sandbox: Sandbox = scope["app"].state.sandboxes.get(name)
+            sandbox: Sandbox = state.sandboxes.get(name)
         except UnknownSandbox:
-            await self.app(scope, receive, send)  # the vendor answers with its own 404
-            return
+            return None
         scope[SANDBOX] = sandbox  # the vendor acts on this very sandbox, even if its name is reused meanwhile
-        limit: int = scope["app"].state.settings.max_body_bytes
-        await Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit, self.carriers).run()
+        limit: int = state.settings.max_body_bytes
+        return Exchange(self.app, scope, receive, send, sandbox, vendor, account, path, limit, self.carriers)
 
     def _locate(self, scope: Scope) -> tuple[str, Vendor, str | None, str] | None:
         parts = scope["path"].split("/")
@@ -119,6 +127,7 @@ class Exchange:
         self.outcome = "response"  # or dropped, reset, hung, truncated
         self.fault: str | None = None
         self.faults_fired: list[str] = []
+        self._head = scope["method"] == "HEAD"
 
     async def receive(self) -> Message:
         # Messages read ahead (read_body) were recorded when they arrived: replaying them records nothing again.
@@ -149,34 +158,47 @@ class Exchange:
         started = time.perf_counter()
         try:
             await self._handle()
+        except ConnectionDropped:
+            raise  # in process, a fault that closes the connection: there is nobody to answer
+        except Exception:
+            # As Starlette's error middleware would (the app may call run() without it, app.SimulatorApp): the
+            # client gets a 500 if nothing was sent yet, the journal records it, the server logs the error.
+            if self.status is None:
+                await self._respond(PlainTextResponse("Internal Server Error", status_code=500))
+            raise
         finally:
             scope = self.scope
             client = scope.get("client")
             self.sandbox.journal.add(
                 Recorded(
-                    id=self.id,
-                    at=self.at,
-                    vendor=self.vendor.name,
-                    account=self.account,
-                    method=scope["method"],
-                    path=self.path,
-                    query_string=scope.get("query_string", b""),
-                    headers=scope["headers"],
-                    body=_kept(self.request_chunks) if self.request_chunks else b"",
-                    body_size=self.request_size,
-                    client=client[0] if client else None,
-                    status=self.status,
-                    response_headers=self.response_headers,
-                    response_body=_kept(self.response_chunks) if self.response_chunks else b"",
-                    latency_ms=round((time.perf_counter() - started) * 1000, 3),
-                    outcome=self.outcome,
-                    fault=self.fault,
-                    faults_fired=self.faults_fired,
-                    carriers=self.carriers,
+                    self.id,
+                    self.at,
+                    self.vendor.name,
+                    self.account,
+                    scope["method"],
+                    self.path,
+                    scope.get("query_string", b""),
+                    scope["headers"],
+                    _kept(self.request_chunks) if self.request_chunks else b"",
+                    self.request_size,
+                    client[0] if client else None,
+                    self.status,
+                    self.response_headers,
+                    _kept(self.response_chunks) if self.response_chunks else b"",
+                    round((time.perf_counter() - started) * 1000, 3),
+                    self.outcome,
+                    self.fault,
+                    self.faults_fired,
+                    self.carriers,
                 )
             )
 
     async def _handle(self) -> None:
+        sandbox = self.sandbox
+        if not sandbox.faults.rules and not sandbox.scenario.spec.rate_limits:
+            # Nothing configured (the usual case): no limit to look up, no decision to make.
+            await self.app(self.scope, self.receive, self._recording_send)
+            return
         retry_after = self._rate_limited()
         if retry_after is not None:
             self.fault = "rate-limit"
@@ -232,21 +254,18 @@ class Exchange:
         return faults.decide(facts, self.sandbox.clock.now())
 
     async def _recording_send(self, message: Message) -> None:
-        self._record(message)
-        await self.send(message)
-
-    def _record(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
+        kind = message["type"]
+        if kind == "http.response.start":
             self.status = message["status"]
             self.response_headers = message.get("headers", [])
-        elif message["type"] == "http.response.body" and self._keeps_body():
+        # What the client got: an answer to a HEAD goes out without its body (app.SimulatorApp).
+        elif (
+            kind == "http.response.body" and self.response_size < JOURNAL_BODY_BYTES and self.scope["method"] != "HEAD"
+        ):
             chunk = message.get("body", b"")
             self.response_chunks.append(chunk)
             self.response_size += len(chunk)
-
-    def _keeps_body(self) -> bool:
-        # What the client got: an answer to a HEAD goes out without its body (app.SimulatorApp).
-        return self.scope["method"] != "HEAD" and self.response_size < JOURNAL_BODY_BYTES
+        await self.send(message)
 
     async def _respond(self, response: Response) -> None:
         await response(self.scope, self.receive, self._recording_send)

@@ -4,6 +4,7 @@ lane does engage for ordinary vendor requests (or the comparison would prove not
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -14,7 +15,9 @@ from starlette.applications import Starlette
 from starlette.types import Scope
 
 from simulator.lane import VendorLane
-from tests.support import app_for, basic, in_process
+from tests.support import app_for, basic, in_process, served
+
+merchantpro_routes = importlib.import_module("simulator.vendors.merchantpro.routes")
 
 pytestmark = pytest.mark.anyio
 
@@ -154,3 +157,22 @@ async def test_a_head_reaches_the_get_and_the_journal_keeps_the_head() -> None:
         assert head.headers["content-length"] == str(len(get.content))
         entries = (await client.get("/_sim/journal")).json()["entries"]
         assert [e["method"] for e in entries] == ["HEAD", "GET"]
+
+
+def test_an_unexpected_error_is_a_500_the_journal_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in a handler: the vendor request skips the layers above the toolkit (app.SimulatorApp._enter), so the
+    exchange answers the 500 Starlette's error middleware would, and the journal keeps it."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(merchantpro_routes, "render", broken)
+    with served(app_for()) as url:
+        got = httpx.get(f"{url}{MP}/id/10001", headers=MP_AUTH)
+        assert (got.status_code, got.text) == (500, "Internal Server Error")
+        assert got.headers["content-type"].startswith("text/plain")
+        entries = httpx.get(f"{url}/_sim/journal").json()["entries"]
+        assert [(e["path"], e["status"]) for e in entries] == [("/api/v2/inventory/id/10001", 500)]
+        # The server goes on serving.
+        monkeypatch.undo()
+        assert httpx.get(f"{url}{MP}/id/10001", headers=MP_AUTH).status_code == 200

@@ -41,9 +41,8 @@ class Recorded:
         "_entry",
     )
 
-    def __init__(
+    def __init__(  # positional: one is made on every vendor request
         self,
-        *,
         id: int,
         at: float,
         vendor: str,
@@ -74,14 +73,10 @@ class Recorded:
         )
         self.latency_ms, self.outcome, self.fault, self.faults_fired = latency_ms, outcome, fault, faults_fired
         self.carriers = carriers
-        self.size = (
-            OVERHEAD
-            + len(path)
-            + len(query_string)
-            + sum(len(k) + len(v) for k, v in headers)
-            + min(len(body), JOURNAL_BODY_BYTES)
-            + min(len(response_body), JOURNAL_BODY_BYTES)
-        )
+        size = OVERHEAD + len(path) + len(query_string)
+        for name, value in headers:
+            size += len(name) + len(value)
+        self.size = size + min(len(body), JOURNAL_BODY_BYTES) + min(len(response_body), JOURNAL_BODY_BYTES)
         self._entry: Entry | None = None
 
     @property
