@@ -97,6 +97,33 @@ class Exchange:
     records it as it is read. Only a rule that matches on items, or an answer that skips the vendor, reads it here.
     """
 
+    __slots__ = (
+        "app",
+        "scope",
+        "send",
+        "sandbox",
+        "vendor",
+        "account",
+        "path",
+        "limit",
+        "_upstream",
+        "carriers",
+        "_replay",
+        "request_chunks",
+        "request_size",
+        "body_done",
+        "status",
+        "response_headers",
+        "response_chunks",
+        "response_size",
+        "id",
+        "at",
+        "outcome",
+        "fault",
+        "faults_fired",
+        "_head",
+    )
+
     def __init__(
         self,
         app: ASGIApp,

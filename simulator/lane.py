@@ -20,13 +20,12 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, Mount, Router
+from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.http import VendorRoute
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class VendorLane:
@@ -53,13 +52,21 @@ class VendorLane:
         if found is None:
             await self.app(scope, receive, send)
             return
-        chain, endpoint = found
+        leaf, params, root_path = found
         # A HEAD is served as the GET (requestline.py): in a copy, so the layers above keep the request line as sent.
         routed = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
-        _apply(routed, chain, scope["app"].router)
+        # What the routers would have written into the scope on the way down (Router.app, Mount.matches,
+        # Route.matches): the last route and its endpoint, the path parameters of every level, the mounts' root path.
+        routed.setdefault("router", scope["app"].router)
+        routed["route"] = leaf
+        routed["endpoint"] = leaf.endpoint
+        routed["path_params"] = params
+        if root_path:
+            routed.setdefault("app_root_path", "")
+            routed["root_path"] = root_path
         request = Request(routed, receive, send)
         try:
-            response = await endpoint(request)
+            response = await leaf.endpoint(request)
         except Exception as exc:
             handler = self._handler(exc)
             if handler is None:
@@ -68,21 +75,14 @@ class VendorLane:
             exc.__traceback__ = None  # as Starlette does: a reused exception would gather tracebacks
         await response(routed, receive, send)
 
-    def _route(self, scope: Scope) -> tuple[list[tuple[BaseRoute, Scope]], Endpoint] | None:
+    def _route(self, scope: Scope) -> tuple[VendorRoute, dict[str, Any], str] | None:
         path: str = scope["path"]
-        if path.endswith("/") or scope.get("root_path"):
+        if path.endswith("/") or scope.get("root_path") or scope.get("path_params"):
             return None
         start = path.find("/", 1)
         if (path[1:start] if start > 0 else path[1:]) not in self.segments:
             return None
-        chain = _reach(self.routes, scope)
-        if chain is None:
-            return None
-        leaf = chain[-1][0]
-        if not isinstance(leaf, VendorRoute) or not leaf.direct:
-            return None
-        endpoint: Endpoint = leaf.endpoint
-        return chain, endpoint
+        return _reach(self.routes, path, "", {})
 
     def _handler(self, exc: Exception) -> Handler | None:
         for cls in type(exc).__mro__:
@@ -92,28 +92,34 @@ class VendorLane:
         return None
 
 
-def _reach(routes: Sequence[BaseRoute], scope: Scope) -> list[tuple[BaseRoute, Scope]] | None:
-    """The routes from here down to an endpoint, each with its child scope, as Starlette's routers would choose
-    them: the first full match wins; a partial match (a method the route does not take) or a mount whose routes
-    take nothing is None (the routers' 405s and 404s are the long way's)."""
+def _reach(
+    routes: Sequence[BaseRoute], path: str, root_path: str, params: dict[str, Any]
+) -> tuple[VendorRoute, dict[str, Any], str] | None:
+    """The vendor route this path reaches below ``root_path`` (its path parameters, and the root path its mounts
+    make), as Starlette's routers would choose it: the first route whose pattern matches wins (Mount.matches and
+    Route.matches, step by step, without their scope copies); a mount that matches commits to its routes, and a
+    route that is not a vendor route (or a kind this does not know) is None, the long way's to answer."""
+    route_path = path[len(root_path) :]
     for route in routes:
-        match, child = route.matches(scope)
-        if match is Match.NONE:
-            continue
-        if match is Match.PARTIAL:
-            return None
+        if isinstance(route, VendorRoute):
+            match = route.path_regex.match(route_path)
+            if match is None:
+                continue
+            found = match.groupdict()
+            for key, value in found.items():
+                found[key] = route.param_convertors[key].convert(value)
+            return (route, {**params, **found}, root_path) if route.direct else None
         if isinstance(route, Mount):
+            match = route.path_regex.match(route_path)
+            if match is None:
+                continue
             if not isinstance(route.app, Router):
                 return None  # a mount with middleware of its own: the long way runs it
-            below = _reach(route.routes, {**scope, **child})
-            return None if below is None else [(route, child), *below]
-        return [(route, child)]
+            found = match.groupdict()
+            for key, value in found.items():
+                found[key] = route.param_convertors[key].convert(value)
+            remaining = "/" + found.pop("path")
+            return _reach(route.routes, path, root_path + route_path[: -len(remaining)], {**params, **found})
+        if not isinstance(route, Route) or route.path_regex.match(route_path):
+            return None
     return None
-
-
-def _apply(scope: Scope, chain: list[tuple[BaseRoute, Scope]], router: object) -> None:
-    """What the routers write into the scope on the way down: the router, then each route and its child scope."""
-    scope.setdefault("router", router)
-    for route, child in chain:
-        scope["route"] = route
-        scope.update(child)

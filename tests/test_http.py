@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import msgspec
 import pytest
 from starlette.applications import Starlette
 from starlette.convertors import CONVERTOR_TYPES, PathConvertor
@@ -10,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from simulator.http import json_response
 from tests.support import app_for, basic, in_process
 
 pytestmark = pytest.mark.anyio
@@ -35,3 +37,15 @@ async def test_another_starlette_app_keeps_starlettes_own_path_convertor() -> No
         assert (await client.get("/files/a/b")).text == "a/b"
         # Starlette's own `.*` stops at a newline: this app answers its plain 404, as it would without us.
         assert (await client.get("/files/a%0Ab")).status_code == 404
+
+
+@pytest.mark.parametrize("content", [{"id": 1, "sku": "A"}, [], {"message": "ü"}])
+def test_a_plain_json_200_has_the_headers_starlettes_response_makes(content: object) -> None:
+    fast = json_response(content)
+    general = Response(msgspec.json.encode(content), media_type="application/json")
+    assert (fast.status_code, fast.body, fast.raw_headers) == (general.status_code, general.body, general.raw_headers)
+    assert fast.background is None
+    assert (
+        json_response(content, 201).raw_headers
+        == Response(general.body, 201, media_type="application/json").raw_headers
+    )
