@@ -106,7 +106,7 @@ class Recorded:
                 response_body=response_body,
                 response_headers=mask_headers(self.response_headers, self.carriers),
                 response_truncated=response_truncated,
-                latency_ms=self.latency_ms,
+                latency_ms=round(self.latency_ms, 3),
                 outcome=self.outcome,
                 fault=self.fault,
                 faults_fired=self.faults_fired,

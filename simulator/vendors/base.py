@@ -185,4 +185,5 @@ def settings_of(request: Request) -> Settings:
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    client = request.scope.get("client")  # what request.client reads, without making an Address of it each time
+    return str(client[0]) if client else "unknown"
