@@ -5,6 +5,7 @@ Servers are started the way users start them (``stocksim serve`` and ``uvicorn``
 load comes from wrk (a C load generator, so the client is not the bottleneck), and single-request latencies from
 one keep-alive Python client used the same way for the numerator and the denominator of each ratio.
 Sections (``--only`` picks some): throughput (bench/throughput.py; with ``--peers`` WireMock too, bench/peers.py),
+instructions (the same two calls counted by callgrind, bench/instructions.py),
 cold_start, catalog (random-item lookups and writes at 1k, 100k, 1M items, bench/catalog.py), sandboxes and ilevel
 (bench/sandboxes.py), plugin (bench/plugin.py), scaling (bench/scaling.py).
 Prints the machine, the versions, the number of runs, the tables and each target met or not; writes
@@ -24,10 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import catalog, peers, plugin, sandboxes, scaling, targets, throughput
+from bench import catalog, instructions, peers, plugin, sandboxes, scaling, targets, throughput
 from bench.harness import ROOT, Wrk
 
-SECTIONS = ("throughput", "cold_start", "catalog", "sandboxes", "ilevel", "plugin", "scaling")
+SECTIONS = ("throughput", "instructions", "cold_start", "catalog", "sandboxes", "ilevel", "plugin", "scaling")
 
 
 def main() -> int:
@@ -63,6 +64,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         sections: dict[str, Callable[[], None]] = {
             "throughput": lambda: throughput.bench_throughput(results, wrk, args.seconds, args.rounds, args.peers),
+            "instructions": lambda: instructions.bench_instructions(results),
             "cold_start": lambda: throughput.bench_cold_start(results, args.cold_runs),
             "catalog": lambda: catalog.bench_catalog(
                 results, [int(s) for s in args.catalog_sizes.split(",")], args.rounds
@@ -97,6 +99,8 @@ def report(results: dict[str, Any]) -> str:
     ]
     if "throughput" in results or "cold_start" in results:
         parts.append(throughput.table(results))
+    if "instructions" in results:
+        parts.append(instructions.table(results))
     if "catalog" in results:
         parts.append(catalog.table(results))
     if "sandboxes" in results:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bench import catalog, targets, throughput
+from bench import catalog, instructions, targets, throughput
 from bench.harness import parse_wrk
 from simulator.app import create_app
 from simulator.config import Settings
@@ -108,3 +108,10 @@ def test_wrk_output_is_read_and_non_2xx_answers_fail_the_figure() -> None:
     assert parse_wrk(WRK_OUT.format(p99="1.50s", non2xx=0), "GET")["p99_ms"] == 1500.0
     with pytest.raises(RuntimeError, match="3 responses were not 2xx"):
         parse_wrk(WRK_OUT.format(p99="1ms", non2xx=3), "GET")
+
+
+def test_a_callgrind_dump_is_read_by_its_totals_line() -> None:
+    # A dump asked for while the program runs (callgrind_control -d): the summary line comes first and reads 0.
+    dump = "version: 1\nevents: Ir\nsummary: 0\n\nfl=(1) x.c\nfn=(1) f\n1 21216117\ntotals: 21216117\n"
+    assert instructions.totals(dump) == 21_216_117
+    assert instructions.totals("events: Ir\nsummary: 5\n") == 0
