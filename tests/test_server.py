@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 import time
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
-from simulator.server import MAX_HEADER_BYTES, PROTOCOL, ServerConfig, h11_protocol
+from simulator.server import GC_YOUNGEST, MAX_HEADER_BYTES, PROTOCOL, Server, ServerConfig, h11_protocol
 from tests.support import app_for, free_port, served
 
 
@@ -115,3 +116,25 @@ def test_the_access_log_is_kept_at_info_and_chattier(level: str, kept: bool) -> 
     # none would be printed, it is not asked to.
     app = app_for(log_level=level)
     assert ServerConfig(app, app.state.settings, log_level=level).access_log is kept
+
+
+def test_stocksim_serve_freezes_start_up_and_collects_the_youngest_generation_less_often() -> None:
+    port = free_port()
+    app = app_for(port=port)
+    server = Server(ServerConfig(app, app.state.settings, log_level="warning"))
+    before = gc.get_threshold()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15  # uvicorn says it has started before the lines after its start-up run
+        while gc.get_threshold() != (GC_YOUNGEST, *before[1:]) and time.monotonic() < deadline:
+            assert thread.is_alive()
+            time.sleep(0.01)
+        assert server.started
+        assert gc.get_threshold() == (GC_YOUNGEST, *before[1:])
+        assert gc.get_freeze_count() > 0
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        gc.set_threshold(*before)
+        gc.unfreeze()
