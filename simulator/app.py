@@ -158,7 +158,7 @@ class SimulatorApp(Starlette):
             # uvicorn's request cycle holds this scope, and `send` is the cycle's own bound method: left in it, the
             # two make a reference cycle per request that only the garbage collector frees (under wrk, GC passes
             # cost ~18 us a request, and went with this line: docs/performance.md).
-            del scope[RAW_SEND]
+            scope.pop(RAW_SEND, None)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         settings: Settings = self.state.settings
