@@ -183,8 +183,13 @@ class Exchange:
 
     async def run(self) -> None:
         started = time.perf_counter()
+        sandbox = self.sandbox
         try:
-            await self._handle()
+            if not sandbox.faults.rules and not sandbox.scenario.spec.rate_limits:
+                # Nothing configured (the usual case): no limit to look up, no decision to make.
+                await self.app(self.scope, self.receive, self._recording_send)
+            else:
+                await self._handle()
         except ConnectionDropped:
             raise  # in process, a fault that closes the connection: there is nobody to answer
         except Exception:
@@ -196,7 +201,7 @@ class Exchange:
         finally:
             scope = self.scope
             client = scope.get("client")
-            self.sandbox.journal.add(
+            sandbox.journal.add(
                 Recorded(
                     self.id,
                     self.at,
@@ -206,12 +211,12 @@ class Exchange:
                     self.path,
                     scope.get("query_string", b""),
                     scope["headers"],
-                    _kept(self.request_chunks) if self.request_chunks else b"",
+                    _kept(self.request_chunks),
                     self.request_size,
                     client[0] if client else None,
                     self.status,
                     self.response_headers,
-                    _kept(self.response_chunks) if self.response_chunks else b"",
+                    _kept(self.response_chunks),
                     (time.perf_counter() - started) * 1000,  # rounded when read
                     self.outcome,
                     self.fault,
@@ -221,11 +226,6 @@ class Exchange:
             )
 
     async def _handle(self) -> None:
-        sandbox = self.sandbox
-        if not sandbox.faults.rules and not sandbox.scenario.spec.rate_limits:
-            # Nothing configured (the usual case): no limit to look up, no decision to make.
-            await self.app(self.scope, self.receive, self._recording_send)
-            return
         retry_after = self._rate_limited()
         if retry_after is not None:
             self.fault = "rate-limit"
@@ -384,7 +384,10 @@ async def _until_disconnected(receive: Receive, timeout: float) -> bool:
 def _kept(chunks: list[bytes]) -> bytes:
     """What the journal keeps of a body: its first JOURNAL_BODY_BYTES and one byte more (so the entry knows it was
     cut), never a whole large chunk."""
-    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    if len(chunks) == 1:
+        body = chunks[0]  # the usual case: one chunk, kept as it is unless it is long
+        return body if len(body) <= JOURNAL_BODY_BYTES else body[: JOURNAL_BODY_BYTES + 1]
+    body = b"".join(chunks)  # none (b""), or several
     return body if len(body) <= JOURNAL_BODY_BYTES else body[: JOURNAL_BODY_BYTES + 1]
 
 

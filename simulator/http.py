@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
@@ -73,19 +73,42 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
+READ_BODY = "stocksim.body"
+
+
 async def read_body(request: Request, limit: int) -> bytes:
-    """The whole body, refusing as soon as it passes ``limit`` (without buffering the rest)."""
+    """The whole body, refusing as soon as it passes ``limit`` (without buffering the rest).
+
+    Read from the request's ``receive`` as Starlette's ``Request.stream`` reads it (a disconnect midway is
+    ClientDisconnect), without its async generator and its ``hasattr`` probe (an AttributeError made on every call);
+    kept in the scope, so a second reading gets the same bytes rather than waiting for messages that never come."""
+    scope = request.scope
+    kept: bytes | None = scope.get(READ_BODY)
+    if kept is not None:
+        return kept
     declared = request.headers.get("content-length")
     if declared is not None and is_digits(declared) and exceeds(declared, limit):
         raise BodyTooLarge(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    receive = request.receive
+    while True:
+        message = await receive()
+        kind = message["type"]
+        if kind == "http.request":
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            if chunk:
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        elif kind == "http.disconnect":
+            raise ClientDisconnect()
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    scope[READ_BODY] = body
+    return body
 
 
 def media_type(request: Request) -> str | None:

@@ -7,11 +7,12 @@ import msgspec
 import pytest
 from starlette.applications import Starlette
 from starlette.convertors import CONVERTOR_TYPES, PathConvertor
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Message
 
-from simulator.http import json_response
+from simulator.http import BodyTooLarge, json_response, read_body
 from tests.support import app_for, basic, in_process
 
 pytestmark = pytest.mark.anyio
@@ -49,3 +50,40 @@ def test_a_plain_json_200_has_the_headers_starlettes_response_makes(content: obj
         json_response(content, 201).raw_headers
         == Response(general.body, 201, media_type="application/json").raw_headers
     )
+
+
+async def test_read_body_reads_every_chunk_once_and_refuses_past_the_cap() -> None:
+    messages = [
+        {"type": "http.request", "body": b'{"stock": ', "more_body": True},
+        {"type": "http.request", "body": b"", "more_body": True},
+        {"type": "http.request", "body": b"3}", "more_body": False},
+    ]
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    request = Request({"type": "http", "method": "PATCH", "headers": [], "path": "/"}, receive)
+    assert await read_body(request, 100) == b'{"stock": 3}'
+    assert await read_body(request, 100) == b'{"stock": 3}'  # kept: nothing more is received
+    assert messages == []
+
+    big = [{"type": "http.request", "body": b"x" * 60, "more_body": True}] * 2
+
+    async def more() -> Message:
+        return big.pop(0)
+
+    with pytest.raises(BodyTooLarge):
+        await read_body(Request({"type": "http", "method": "PATCH", "headers": [], "path": "/"}, more), 100)
+    declared = [(b"content-length", b"101")]
+    with pytest.raises(BodyTooLarge):  # refused from the header, before anything is read
+        await read_body(Request({"type": "http", "method": "PATCH", "headers": declared, "path": "/"}, more), 100)
+
+
+async def test_read_body_raises_client_disconnect_when_the_client_leaves_midway() -> None:
+    messages: list[Message] = [{"type": "http.request", "body": b"{", "more_body": True}, {"type": "http.disconnect"}]
+
+    async def receive() -> Message:
+        return messages.pop(0)
+
+    with pytest.raises(ClientDisconnect):
+        await read_body(Request({"type": "http", "method": "PATCH", "headers": [], "path": "/"}, receive), 100)
