@@ -121,7 +121,6 @@ class Exchange:
         "outcome",
         "fault",
         "faults_fired",
-        "_head",
     )
 
     def __init__(
@@ -154,7 +153,6 @@ class Exchange:
         self.outcome = "response"  # or dropped, reset, hung, truncated
         self.fault: str | None = None
         self.faults_fired: list[str] = []
-        self._head = scope["method"] == "HEAD"
 
     async def receive(self) -> Message:
         # Messages read ahead (read_body) were recorded when they arrived: replaying them records nothing again.

@@ -2,9 +2,10 @@
 
 Starlette would take such a request through its exception middleware, the app's router (trying the control
 plane's mount first), the sandbox mount, the vendor's mount and its router, then two exception wrappers and a
-closure per route: some 25 us of a 110 us GET measured in process (docs/performance.md). The lane matches the same
-route objects with their own ``matches`` (same regexes, same convertors, same child scopes, applied in the same
-order as the routers would), calls the endpoint, and renders a raised error with the app's own exception handlers.
+closure per route (docs/performance.md measures what the lane took off). The lane matches the same route objects,
+step by step as ``Mount.matches`` and ``Route.matches`` do (their regexes and convertors, in the routers' order,
+writing the same path parameters and root path into the scope), calls the endpoint, and renders a raised error
+with the app's own exception handlers.
 
 It takes only what it can answer exactly as the routers would: a path whose first segment names a vendor (or
 ``sandboxes``), that ends in no slash (requestline.py forgives one, and decides whether the path reaches a route

@@ -15,8 +15,10 @@ import pytest
 
 from simulator.domain.centra import StockFilter
 from simulator.scenarios.loader import load_text
+from simulator.scenarios.merchantpro import shops
 from simulator.store.centra import ITEMS, get_stock
 from simulator.store.layered import LayeredTable, World
+from simulator.store.merchantpro import Lookup, find
 from simulator.store.sandboxes import ddl, ensure_scenario
 from simulator.vendors import SCHEMA
 
@@ -127,3 +129,28 @@ def test_centra_get_stock_filters_search_an_index(conn: sqlite3.Connection, filt
             assert step.startswith("SEARCH"), plan
             named = [f"{column}=?", "stock_item_id=?", *(["sku_key=?"] if column == "sku" else [])]
             assert any(n in step for n in named), f"by {column}: {step}"
+
+
+@pytest.mark.parametrize("by", ["id", "sku", "ean"])
+def test_a_merchantpro_lookup_as_it_runs_searches_an_index(conn: sqlite3.Connection, by: Lookup) -> None:
+    """The query MerchantPro's GET and PATCH run (a prepared lookup bound by position, store/merchantpro.py), traced
+    as SQLite receives it, searches the index of the column it looks up by."""
+    scenario = conn.execute("SELECT DISTINCT scenario FROM mp_product_base").fetchone()[0]
+    loaded = load_text(SCENARIO, "plans.yaml")
+    shop = shops(loaded)["big"]
+    # The 2,999th generated product (ids count from the generator's first_id, 1,000,000).
+    identifier = {"id": "1002998", "sku": "GEN-0002999", "ean": "2900000002999"}[by]
+    traced: list[str] = []
+    conn.set_trace_callback(traced.append)
+    try:
+        found = find(conn, World("nobody", scenario), shop, by, identifier)
+    finally:
+        conn.set_trace_callback(None)
+    assert found is not None and str(getattr(found, by)) == identifier
+    assert len(traced) == 1
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + traced[0])]
+    reads = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+    assert reads, plan
+    for step in reads:
+        assert step.startswith("SEARCH"), plan
+        assert f"{by}=?" in step or "id=?" in step, f"by {by}: {step}"
