@@ -97,7 +97,7 @@ def change_item(
         raise NotFound(f"no stock item with {what} in plugin {plugin!r}")
     updated = change(item)
     if updated != item:
-        ITEMS.put(conn, world, _row(updated))
+        ITEMS.put(conn, world, _row(updated), _row(item))
     return updated
 
 

@@ -82,7 +82,7 @@ def update(
         raise NotFound(f"no product with {by} {identifier!r}")
     updated = apply_change(current, change, shop.multi_warehouse)
     if updated != current:
-        PRODUCTS.put(conn, world, _row(shop.name, updated))
+        PRODUCTS.put(conn, world, _row(shop.name, updated), _row(shop.name, current))
     return updated
 
 

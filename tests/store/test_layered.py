@@ -54,3 +54,41 @@ def test_queries_use_indexes_not_scans_of_the_base() -> None:
         )
     )
     assert "SCAN t_base" not in plan and "SCAN t_live" not in plan, plan
+
+
+W = LayeredTable("w", key=("acct", "k"), columns=("v", "note", "blob"), indexes=(("v",),))
+
+
+def wdb() -> tuple[sqlite3.Connection, list[str]]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.executescript(W.ddl())
+    W.seed(conn, "s1", [("x", i, i * 10, None, b"b") for i in range(10)])
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    return conn, statements
+
+
+def test_a_change_to_a_row_the_sandbox_owns_updates_only_what_differs() -> None:
+    conn, statements = wdb()
+    W.put(conn, A, ("x", 1, 11, None, b"b"), ("x", 1, 10, None, b"b"))  # first write: the sandbox has no copy yet
+    assert statements[-1].startswith("INSERT OR REPLACE INTO w_live"), statements
+    statements.clear()
+    W.put(conn, A, ("x", 1, 12, "n", b"b"), ("x", 1, 11, None, b"b"))
+    assert statements == [
+        "UPDATE w_live SET v = 12, note = 'n' WHERE sandbox = 'a' AND acct = 'x' AND k = 1 AND gone = 0"
+    ]
+    assert W.select(conn, A, "k = 1") == [("x", 1, 12, "n", b"b")]
+    assert W.select(conn, B, "k = 1") == [("x", 1, 10, None, b"b")], "b does not see a's change"
+    statements.clear()
+    W.put(conn, A, ("x", 1, 12, "n", b"b"), ("x", 1, 12, "n", b"b"))
+    assert statements == [], "no change, no write"
+    assert [r[2] for r in W.select(conn, A, "v = 12")] == [12], "the index follows the change"
+
+
+def test_a_change_never_revives_nor_misses_a_row() -> None:
+    conn, _ = wdb()
+    W.delete_many(conn, A, [("x", 2)])
+    W.put(conn, A, ("x", 2, 21, None, b"b"), ("x", 2, 20, None, b"b"))  # a tombstone is not updated in place
+    assert W.select(conn, A, "k = 2") == [("x", 2, 21, None, b"b")]
+    W.put(conn, A, ("x", 3, 31, None, b"b"), ("x", 4, 40, None, b"b"))  # another key's row: a whole write
+    assert W.select(conn, A, "k IN (3, 4)") == [("x", 3, 31, None, b"b"), ("x", 4, 40, None, b"b")]
