@@ -14,6 +14,7 @@ a body left unfinished ends the connection with the answer, since its rest would
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 
 from starlette.types import Message, Receive, Scope, Send
 
@@ -59,10 +60,14 @@ class Drained:
             self.body_done = True  # http.disconnect: nothing more will come
         return message
 
-    async def send(self, message: Message) -> None:
+    def send(self, message: Message) -> Awaitable[None]:
+        # A plain function: most messages go on as they are, and then the server's own awaitable is handed back,
+        # without a coroutine frame of this layer around it.
         if message["type"] != "http.response.body" or message.get("more_body", False) or self.body_done:
-            await self._send(message)
-            return
+            return self._send(message)
+        return self._finish(message)
+
+    async def _finish(self, message: Message) -> None:
         await self._send({**message, "more_body": True})
         await self._drain()
         await self._send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -34,11 +34,12 @@ class Journal:
         return self._next - 1
 
     def add(self, recorded: Recorded) -> None:
-        if self._size <= 0:
-            return
-        self._entries.append(recorded)
-        if len(self._entries) > self._size:
-            self._release(self._entries.popleft())
+        entries = self._entries
+        if len(entries) >= self._size:
+            if self._size <= 0:
+                return
+            self._release(entries.popleft())
+        entries.append(recorded)
         if self._budget is not None:
             self._budget.recorded(self, recorded, recorded.size)
 

@@ -73,10 +73,16 @@ class Recorded:
         )
         self.latency_ms, self.outcome, self.fault, self.faults_fired = latency_ms, outcome, fault, faults_fired
         self.carriers = carriers
-        size = OVERHEAD + len(path) + len(query_string)
-        for name, value in headers:
+        self.measure()
+
+    def measure(self) -> None:
+        """Count ``size`` from the fields, and forget any entry made from earlier ones (once they are all set: the
+        toolkit's exchange sets them one by one as the request goes, exchange.py)."""
+        # The bodies as kept: at most JOURNAL_BODY_BYTES and the one byte more that says they were cut.
+        size = OVERHEAD + len(self.path) + len(self.query_string) + len(self.body) + len(self.response_body)
+        for name, value in self.headers:
             size += len(name) + len(value)
-        self.size = size + min(len(body), JOURNAL_BODY_BYTES) + min(len(response_body), JOURNAL_BODY_BYTES)
+        self.size = size
         self._entry: Entry | None = None
 
     @property

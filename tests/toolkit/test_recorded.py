@@ -69,11 +69,14 @@ def test_long_bodies_are_cut_and_say_so() -> None:
     assert len(entry.response_body or "") == JOURNAL_BODY_BYTES and entry.response_truncated
 
 
-def test_the_size_the_budget_counts_is_the_raw_size_capped() -> None:
+def test_the_size_the_budget_counts_is_the_raw_size_kept() -> None:
+    # A body is kept cut (exchange._kept): its first JOURNAL_BODY_BYTES and the one byte that says it was cut.
     big = b"x" * (JOURNAL_BODY_BYTES + 1)
     small = recorded(query_string=b"", headers=[], body=b"", body_size=0, response_body=b"")
     assert small.size == OVERHEAD + len("/stock")
-    assert recorded(query_string=b"", headers=[], body=big, response_body=b"").size == small.size + JOURNAL_BODY_BYTES
+    cut = recorded(query_string=b"", headers=[], body=big, body_size=5 * len(big), response_body=big)
+    assert cut.size == small.size + 2 * (JOURNAL_BODY_BYTES + 1)
+    assert recorded(headers=[(b"x-a", b"12")]).size == recorded(headers=[]).size + len("x-a12")
 
 
 def test_the_budget_drops_the_oldest_records_across_journals() -> None:
@@ -117,3 +120,29 @@ async def test_a_few_small_entries_are_decoded_in_place(monkeypatch: pytest.Monk
     journal = Journal(100)
     journal.add(recorded())
     assert [e.id for e in await journal.entries()] == [1] and called == []
+
+
+def test_the_budget_lists_only_what_journals_keep_as_they_drop_entries() -> None:
+    """Journals that drop entries by their own count cap (the budget never reached) leave the budget's list bounded,
+    and what it counts is what they keep."""
+    budget = JournalBudget(limit=10**12)
+    small, large = Journal(3, budget), Journal(50, budget)
+    for i in range(5_000):
+        (small if i % 2 else large).add(recorded(id=i))
+    kept = [*small.recorded(), *large.recorded()]
+    assert len(kept) == 53 and budget.kept == 53
+    assert budget.used == sum(r.size for r in kept)
+    assert len(budget._order) <= 2 * budget.kept + 1024 + 1
+    large.clear()
+    assert budget.kept == 3 and budget.used == sum(r.size for r in small.recorded())
+
+
+def test_the_budget_drops_oldest_first_when_entries_end_out_of_order() -> None:
+    """Exchanges end in any order (a slow request is journaled after later ones): the budget drops by the order
+    they were journaled in, each journal's oldest first."""
+    one = recorded().size
+    budget = JournalBudget(limit=3 * one)
+    journal = Journal(100, budget)
+    for i in (5, 7, 6, 8):
+        journal.add(recorded(id=i))
+    assert [r.id for r in journal.recorded()] == [7, 6, 8] and budget.used == 3 * one
