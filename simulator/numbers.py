@@ -21,7 +21,7 @@ def whole_number(raw: str, low: int, high: int) -> int | None:
     if not is_digits(raw):
         return None
     significant = raw.lstrip("0") or "0"
-    if len(significant) > len(str(high)):
+    if len(significant) > (_WIDTHS.get(high) or _width(high)):
         return None
     value = int(significant)
     return value if low <= value <= high else None
@@ -30,7 +30,21 @@ def whole_number(raw: str, low: int, high: int) -> int | None:
 def exceeds(raw: str, high: int) -> bool:
     """Whether ``raw`` (ASCII digits) is a number greater than ``high``, without converting a long one."""
     significant = raw.lstrip("0") or "0"
-    return len(significant) > len(str(high)) or int(significant) > high
+    return len(significant) > (_WIDTHS.get(high) or _width(high)) or int(significant) > high
+
+
+# The digits of each bound met so far: str() of a bound such as 2**63 - 1 is a long division, on every request that
+# names a product by id or declares a body. The bounds are a few constants and settings; past WIDTHS_KEPT of them
+# (never, today) the rest are counted each time rather than kept.
+WIDTHS_KEPT = 64
+_WIDTHS: dict[int, int] = {}
+
+
+def _width(high: int) -> int:
+    width = len(str(high))
+    if len(_WIDTHS) < WIDTHS_KEPT:
+        _WIDTHS[high] = width
+    return width
 
 
 # "5", " -3 ", "007", "5.0", "5.000": an optional minus, digits, then optionally a decimal point and zeros only.

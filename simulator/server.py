@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import logging
 import socket
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ import uvicorn
 from simulator.config import LOG_LEVELS, Settings
 
 MAX_HEADER_BYTES = 64 * 1024  # nginx allows 32 KiB, h11 16 KiB
+logger = logging.getLogger("uvicorn.error")
 
 
 GC_YOUNGEST = 7_000
@@ -57,6 +59,10 @@ class ServerConfig(uvicorn.Config):
     def __init__(self, app: Any, settings: Settings, **kwargs: Any) -> None:
         self.header_timeout: float = settings.header_timeout
         kwargs.setdefault("http", PROTOCOL)
+        # No vendor speaks WebSocket, nor does the control plane: without a WebSocket implementation uvicorn does not
+        # import one at start-up (websockets: 15-30 ms of a cold start of about half a second), and a request that
+        # asks to upgrade is answered as the plain HTTP request it also is (HttpToolsWithDeadlines, below).
+        kwargs.setdefault("ws", "none")
         # uvicorn builds each access-log line (the client's address, the path quoted again) whenever its logger
         # has a handler, before the level is looked at: below info nothing is printed, so nothing is built (about
         # 3 us a request, timed alone: some 1% of a GET).
@@ -117,6 +123,12 @@ class _Deadlines(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_deadline()
         super().connection_lost(exc)
+
+    def _unsupported_upgrade_warning(self) -> None:
+        # A request that asks to switch protocols (WebSocket, h2c) is answered as the HTTP request it also is, as a
+        # vendor's REST endpoint answers it. uvicorn would warn on every such request, and, with no WebSocket
+        # implementation loaded (ServerConfig), tell the user to install one.
+        logger.debug("a request asked to upgrade its connection: answered as plain HTTP")
 
     def _headers_too_slow(self) -> None:
         """Too slow, or too large: either way the request never began."""

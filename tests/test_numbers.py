@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+import simulator.numbers as numbers
 from simulator.numbers import exceeds, whole_number
 from tests.support import app_for, served
 
@@ -92,3 +93,13 @@ def test_the_largest_event_id_the_message_names_is_accepted(base: str) -> None:
     r = httpx.get(f"{base}/_sim/ka-ching/deliveries", params={"event": str(2**62 + 1)}, timeout=10)
     assert r.status_code == 400
     assert f"from 0 to {2**62}" in r.json()["error"]["message"]
+
+
+def test_bounds_widths_are_kept_for_a_few_bounds_only() -> None:
+    for high in range(10**6, 10**6 + 2 * numbers.WIDTHS_KEPT):
+        assert whole_number(str(high), 0, high) == high and whole_number(str(high + 1), 0, high) is None
+        assert exceeds(str(high + 1), high) and not exceeds(str(high), high)
+    assert len(numbers._WIDTHS) <= numbers.WIDTHS_KEPT
+    top = 2**63 - 1
+    assert whole_number(str(top), 0, top) == top and whole_number(str(top + 1), 0, top) is None
+    assert whole_number("0" * 30 + "7", 0, top) == 7 and whole_number("1" + "0" * 19, 0, top) is None

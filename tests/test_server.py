@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import socket
 import threading
 import time
@@ -138,3 +139,35 @@ def test_stocksim_serve_freezes_start_up_and_collects_the_youngest_generation_le
         thread.join(timeout=15)
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+def test_a_request_that_asks_to_upgrade_is_answered_as_plain_http(quick: str) -> None:
+    """No endpoint speaks WebSocket (the server loads no implementation of it): the request is answered as HTTP,
+    and nothing warns or tells the user to install a WebSocket library."""
+    records: list[logging.LogRecord] = []
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Kept(logging.DEBUG)
+    log = logging.getLogger("uvicorn.error")  # uvicorn's logger does not propagate to pytest's
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    try:
+        with connect(quick) as sock:
+            sock.sendall(
+                b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
+            answer = sock.recv(65536)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    assert b'"status"' in answer.partition(b"\r\n\r\n")[2], answer
+    assert [r.getMessage() for r in records if "upgrade" in r.getMessage().lower()] == [
+        "a request asked to upgrade its connection: answered as plain HTTP"
+    ]
+    assert not [r for r in records if r.levelno >= logging.WARNING]
