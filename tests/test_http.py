@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
 
-from simulator.http import BodyTooLarge, json_response, read_body
+from simulator.http import BodyTooLarge, header, json_response, read_body
 from tests.support import app_for, basic, in_process
 
 pytestmark = pytest.mark.anyio
@@ -87,3 +87,11 @@ async def test_read_body_raises_client_disconnect_when_the_client_leaves_midway(
 
     with pytest.raises(ClientDisconnect):
         await read_body(Request({"type": "http", "method": "PATCH", "headers": [], "path": "/"}, receive), 100)
+
+
+def test_header_reads_as_starlettes_headers_get() -> None:
+    raw = [(b"authorization", b"Basic one"), (b"x-caf\xe9", b"caf\xe9"), (b"authorization", b"Basic two")]
+    request = Request({"type": "http", "headers": raw})
+    for name in ("authorization", "x-caf\xe9", "content-type"):
+        assert header(request, name.encode("latin-1")) == request.headers.get(name)
+    assert header(request, b"authorization") == "Basic one" and header(request, b"content-type") is None

@@ -42,6 +42,9 @@ class Store:
 
     def __init__(self, conn: aiosqlite.Connection, path: str | None) -> None:
         self._conn = conn
+        # The sqlite3 connection itself, which units on the loop's thread use: aiosqlite's own ``_conn`` is a
+        # property that checks the connection is open on every read (the store closes it only when the app ends).
+        self._raw: sqlite3.Connection = conn._conn
         self.path = path
         self._thread_unit = asyncio.Lock()  # held while a unit runs on aiosqlite's thread
 
@@ -85,11 +88,6 @@ class Store:
     async def close(self) -> None:
         async with self._thread_unit:
             await self._conn.close()
-
-    @property
-    def _raw(self) -> sqlite3.Connection:
-        raw: sqlite3.Connection = self._conn._conn
-        return raw
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         # aiosqlite has no public "run this function on the connection thread"; _execute is the method all its

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import same_secret
 from simulator.domain.centra import StockLine, company_zone, timestamp
-from simulator.http import any_method
+from simulator.http import any_method, header
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.centra import Plugin, plugins
 from simulator.store import centra as items
@@ -118,7 +118,7 @@ def _resolve(request: Request, xml: bool) -> tuple[Sandbox, Plugin]:
 
 
 def _authenticate(request: Request, plugin: Plugin, xml: bool) -> None:
-    token = request.headers.get("api-authorization")
+    token = header(request, b"api-authorization")
     if token is None or not same_secret(token.strip(), plugin.api_token):
         raise errors.Unauthorized(xml)
 

@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator.auth import basic_matches
 from simulator.domain.ilevel import ItemError
-from simulator.http import any_method, json_response
+from simulator.http import any_method, header, json_response
 from simulator.numbers import whole_number
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.ilevel import Tenant, tenants
@@ -106,7 +106,7 @@ def _allow(request: Request, allowed: tuple[str, ...]) -> None:
 
 
 def _authenticate(request: Request, tenant: Tenant) -> None:
-    if not basic_matches(request.headers.get("authorization"), tenant.username, tenant.api_key):
+    if not basic_matches(header(request, b"authorization"), tenant.username, tenant.api_key):
         raise errors.Unauthorized()
 
 

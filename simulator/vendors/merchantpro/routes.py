@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Mount
 
 from simulator import domain
 from simulator.auth import basic_matches
-from simulator.http import any_method, json_response
+from simulator.http import any_method, header, json_response
 from simulator.sandboxes import Sandbox
 from simulator.scenarios.merchantpro import Shop, shops
 from simulator.store import merchantpro as products
@@ -89,7 +89,7 @@ def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
     tracker = sandbox.auth_failures
     if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
         raise errors.Forbidden("Too many failed authentication attempts; try again later")
-    if basic_matches(request.headers.get("authorization"), shop.api_key, shop.api_secret):
+    if basic_matches(header(request, b"authorization"), shop.api_key, shop.api_secret):
         tracker.succeeded(key)
         return
     tracker.failed(key, now)
