@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from typing import Any
 
+from starlette.convertors import Convertor, PathConvertor, StringConvertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
@@ -106,9 +107,7 @@ def _reach(
             match = route.path_regex.match(route_path)
             if match is None:
                 continue
-            found = match.groupdict()
-            for key, value in found.items():
-                found[key] = route.param_convertors[key].convert(value)
+            found = _converted(match.groupdict(), route.param_convertors)
             return (route, {**params, **found}, root_path) if route.direct else None
         if isinstance(route, Mount):
             match = route.path_regex.match(route_path)
@@ -116,11 +115,21 @@ def _reach(
                 continue
             if not isinstance(route.app, Router):
                 return None  # a mount with middleware of its own: the long way runs it
-            found = match.groupdict()
-            for key, value in found.items():
-                found[key] = route.param_convertors[key].convert(value)
+            found = _converted(match.groupdict(), route.param_convertors)
             remaining = "/" + found.pop("path")
             return _reach(route.routes, path, root_path + route_path[: -len(remaining)], {**params, **found})
         if not isinstance(route, Route) or route.path_regex.match(route_path):
             return None
     return None
+
+
+# Convertors whose convert() gives back the matched text itself (a str): not called, a method call a parameter less.
+_AS_MATCHED = (StringConvertor, PathConvertor)
+
+
+def _converted(found: dict[str, Any], convertors: Mapping[str, Convertor[Any]]) -> dict[str, Any]:
+    for key, value in found.items():
+        convertor = convertors[key]
+        if type(convertor) not in _AS_MATCHED:
+            found[key] = convertor.convert(value)
+    return found

@@ -12,9 +12,12 @@ from typing import Any
 import httpx
 import pytest
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Scope
 
-from simulator.lane import VendorLane
+from simulator.http import VendorRoute
+from simulator.lane import VendorLane, _reach
 from tests.support import app_for, basic, in_process, served
 
 merchantpro_routes = importlib.import_module("simulator.vendors.merchantpro.routes")
@@ -176,3 +179,15 @@ def test_an_unexpected_error_is_a_500_the_journal_records(monkeypatch: pytest.Mo
         # The server goes on serving.
         monkeypatch.undo()
         assert httpx.get(f"{url}{MP}/id/10001", headers=MP_AUTH).status_code == 200
+
+
+def test_path_parameters_are_converted_as_the_routers_convert_them() -> None:
+    """String and path parameters stay the matched text (their convertors give it back); others convert."""
+
+    async def echo(request: Request) -> Response:
+        return Response()
+
+    route = VendorRoute("/v/{shop}/{n:int}/{rest:path}", echo)
+    found = _reach([route], "/v/demo/007/a/b", "", {})
+    assert found is not None and found[1] == {"shop": "demo", "n": 7, "rest": "a/b"}
+    assert found[1] == route.matches({"type": "http", "path": "/v/demo/007/a/b", "method": "GET"})[1]["path_params"]
