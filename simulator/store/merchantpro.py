@@ -75,8 +75,8 @@ def update(
     identifier: str,
     change: InventoryChange,
 ) -> Product:
-    """Read, change (by the domain's rule) and write one product inside the caller's transaction (atomic
-    read-modify-write)."""
+    """Read, change (by the domain's rule) and write one product: an atomic read-modify-write whose only change is
+    its last statement (Store.run's ``one_write``), whether or not the caller opened a transaction."""
     current = find(conn, world, shop, by, identifier)
     if current is None:
         raise NotFound(f"no product with {by} {identifier!r}")

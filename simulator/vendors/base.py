@@ -106,19 +106,25 @@ def vendor_sandbox(request: Request, not_found: Callable[[str], SimulatorError])
 
 
 async def in_sandbox(
-    request: Request, sandbox: Sandbox, work: Work[T], bulk: bool = False, read_only: bool = False
+    request: Request,
+    sandbox: Sandbox,
+    work: Work[T],
+    bulk: bool = False,
+    read_only: bool = False,
+    one_write: bool = False,
 ) -> T:
     """Run a unit of work for the sandbox this request resolved (vendor_sandbox). The sandbox is checked in the
     same unit: if it was deleted since (and maybe created again under its name), nothing is read or written and
     the vendor answers its own 404. A ``bulk`` unit (a large import) runs on the store's thread; a ``read_only``
-    one runs without a transaction (Store.read; on the store's thread, no other unit runs meanwhile either)."""
+    one runs without a transaction (Store.read; on the store's thread, no other unit runs meanwhile either); a
+    ``one_write`` one changes one row by its last statement (Store.run)."""
     state = request.app.state
     store: Store = state.store
     unit = state.sandboxes.guarded(sandbox, work)
     try:
         if bulk:
             return await store.run_in_thread(unit, transaction=not read_only)
-        return await (store.read(unit) if read_only else store.run(unit))
+        return await (store.read(unit) if read_only else store.run(unit, one_write=one_write))
     except SandboxGone:
         not_found: Callable[[str], SimulatorError] = request.scope[_NOT_FOUND]
         raise not_found(f"sandbox {sandbox.name!r} was deleted while this request was in flight") from None

@@ -149,3 +149,31 @@ def test_check_refuses_a_file_it_cannot_write(tmp_path: Path) -> None:
             check(str(path))
     finally:
         tmp_path.chmod(0o755)
+
+
+async def test_a_one_write_unit_runs_bare_in_memory_and_as_a_transaction_on_disk(tmp_path: Path) -> None:
+    """In memory nothing can come between a unit's reads and its one write (no other connection, no other unit
+    meanwhile), so it needs no BEGIN and COMMIT; a --db file could be opened by another process, so there it keeps
+    its transaction. Either way its write lands, and a unit that fails before writing leaves nothing."""
+
+    def bump(conn: sqlite3.Connection) -> bool:
+        (value,) = conn.execute("SELECT v FROM t WHERE k = 'n'").fetchone()
+        conn.execute("UPDATE t SET v = ? WHERE k = 'n'", (value + 1,))
+        return conn.in_transaction
+
+    def fail_first(conn: sqlite3.Connection) -> None:
+        conn.execute("SELECT v FROM t").fetchall()
+        raise ValueError("refused before writing")
+
+    for path, in_transaction in ((None, False), (str(tmp_path / "db.sqlite"), True)):
+        store = await Store.open(path, DDL)
+        try:
+            await store.run(lambda c: c.execute("INSERT INTO t VALUES ('n', 0)"))
+            assert await store.run(bump, one_write=True) is in_transaction
+            assert await store.run(bump) is True, "without one_write, always a transaction"
+            with pytest.raises(ValueError):
+                await store.run(fail_first, one_write=True)
+            assert await store.read(lambda c: c.execute("SELECT v FROM t").fetchone()[0]) == 2
+            assert await store.read(lambda c: c.in_transaction) is False
+        finally:
+            await store.close()

@@ -58,6 +58,7 @@ async def _patch(request: Request) -> Response:
             request,
             sandbox,
             partial(products.update, world=sandbox.world, shop=shop, by=by, identifier=identifier, change=change),
+            one_write=True,  # one product, read then written by one statement (store/merchantpro.py)
         )
     except domain.errors.NotFound:
         raise errors.NotFound() from None
