@@ -12,12 +12,12 @@ import functools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class World:
-    """Which sandbox a unit of work reads and writes, and the scenario its pristine rows come from."""
+class World(NamedTuple):
+    """Which sandbox a unit of work reads and writes, and the scenario its pristine rows come from. A named tuple
+    (every vendor request makes one): a frozen dataclass's __init__ sets each field through object.__setattr__."""
 
     sandbox: str
     scenario: str
@@ -28,7 +28,7 @@ class Lookup:
     sql: str
 
     def __call__(self, conn: sqlite3.Connection, world: World, *values: Any) -> list[tuple[Any, ...]]:
-        return conn.execute(self.sql, (world.sandbox, world.scenario, *values)).fetchall()
+        return conn.execute(self.sql, (*world, *values)).fetchall()
 
 
 @dataclass(frozen=True)
