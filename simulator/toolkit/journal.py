@@ -28,6 +28,7 @@ class Journal:
         self._size = size
         self._budget = budget
         self._next = 1
+        self.queued = False  # in the budget's heap (journal_budget.py)
 
     def new_id(self) -> int:
         self._next += 1
@@ -43,9 +44,11 @@ class Journal:
         if self._budget is not None:
             self._budget.recorded(self, recorded, recorded.size)
 
-    def drop_oldest_if(self, entry: object) -> None:
-        if self._entries and self._entries[0] is entry:
-            self._release(self._entries.popleft())
+    def oldest(self) -> Recorded | None:
+        return self._entries[0] if self._entries else None
+
+    def drop_oldest(self) -> None:
+        self._release(self._entries.popleft())
 
     def _release(self, recorded: Recorded) -> None:
         if self._budget is not None:

@@ -38,8 +38,10 @@ class Recorded:
         "faults_fired",
         "carriers",
         "size",
+        "seq",
         "_entry",
     )
+    seq: int  # its place among all journals' entries, given when journaled with a byte budget (journal_budget.py)
 
     def __init__(  # positional: one is made on every vendor request
         self,
