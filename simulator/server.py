@@ -60,8 +60,9 @@ class ServerConfig(uvicorn.Config):
         self.header_timeout: float = settings.header_timeout
         kwargs.setdefault("http", PROTOCOL)
         # No vendor speaks WebSocket, nor does the control plane: without a WebSocket implementation uvicorn does not
-        # import one at start-up (websockets: 15-30 ms of a cold start of about half a second), and a request that
-        # asks to upgrade is answered as the plain HTTP request it also is (HttpToolsWithDeadlines, below).
+        # import one at start-up (websockets and uvicorn's protocol for it: 25-27 ms of a cold start of about half a
+        # second), and a request that asks to upgrade is answered as the plain HTTP request it also is (the protocol
+        # classes below).
         kwargs.setdefault("ws", "none")
         # uvicorn builds each access-log line (the client's address, the path quoted again) whenever its logger
         # has a handler, before the level is looked at: below info nothing is printed, so nothing is built (about
