@@ -31,6 +31,9 @@ class Lookup:
         return conn.execute(self.sql, (*world, *values)).fetchall()
 
 
+UPDATES_KEPT = 64
+
+
 @dataclass(frozen=True)
 class LayeredTable:
     name: str
@@ -150,13 +153,15 @@ class LayeredTable:
         conn.execute(self._put_sql, (world.sandbox, *row))
 
     def _update_sql(self, changed: tuple[int, ...]) -> str:
-        """``changed``: positions in ``all_columns`` (never a key column). Kept per set of positions (at most one
-        per subset of the value columns; in practice the few that a vendor's changes touch)."""
+        """``changed``: positions in ``all_columns`` (never a key column). Kept per set of positions: in practice
+        the few sets a vendor's changes touch; since requests choose which fields change, at most UPDATES_KEPT sets
+        a table, and any others are made each time."""
         columns = self.all_columns
         assignments = ", ".join(f"{columns[i]} = ?" for i in changed)
         key = " AND ".join(f"{k} = ?" for k in self.key)
         sql = f"UPDATE {self.name}_live SET {assignments} WHERE sandbox = ? AND {key} AND gone = 0"
-        self._updates[changed] = sql
+        if len(self._updates) < UPDATES_KEPT:
+            self._updates[changed] = sql
         return sql
 
     def put_many(self, conn: sqlite3.Connection, world: World, rows: Iterable[Sequence[Any]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from simulator.store.layered import LayeredTable, World
+from simulator.store.layered import UPDATES_KEPT, LayeredTable, World
 
 T = LayeredTable("t", key=("acct", "k"), columns=("v",), indexes=(("v",),))
 A, B = World("a", "s1"), World("b", "s1")
@@ -92,3 +92,19 @@ def test_a_change_never_revives_nor_misses_a_row() -> None:
     assert W.select(conn, A, "k = 2") == [("x", 2, 21, None, b"b")]
     W.put(conn, A, ("x", 3, 31, None, b"b"), ("x", 4, 40, None, b"b"))  # another key's row: a whole write
     assert W.select(conn, A, "k IN (3, 4)") == [("x", 3, 31, None, b"b"), ("x", 4, 40, None, b"b")]
+
+
+def test_the_statements_kept_for_changes_are_bounded() -> None:
+    """Which columns change is the request's choice: past UPDATES_KEPT sets of them, statements are made each time."""
+    table = LayeredTable("wide", key=("k",), columns=tuple(f"c{i}" for i in range(8)))
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.executescript(table.ddl())
+    table.seed(conn, "s1", [(1, *range(8))])
+    before = (1, *range(8))
+    table.put(conn, A, before, before[:1] + (0,) * 8)  # the sandbox's own copy
+    for mask in range(1, 2**8):
+        row = (1, *(100 + i if mask >> i & 1 else i for i in range(8)))
+        table.put(conn, A, row, before)
+        assert table.select(conn, A) == [row]
+        table.put(conn, A, before, row)
+    assert len(table._updates) == UPDATES_KEPT
