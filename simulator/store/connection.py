@@ -72,8 +72,8 @@ class Store:
         """A request-sized unit, on the event loop's thread.
 
         ``one_write``: the unit changes the store by one statement at most, its last (a read-modify-write of one
-        row). In memory it runs without ``BEGIN IMMEDIATE`` and ``COMMIT`` (two statements, 13k instructions of a
-        MerchantPro PATCH's 450k): SQLite applies that statement whole or not at all, and nothing can come between
+        row). In memory it runs without ``BEGIN IMMEDIATE`` and ``COMMIT`` (two statements, 10k instructions of a
+        MerchantPro PATCH's 437k): SQLite applies that statement whole or not at all, and nothing can come between
         the unit's reads and its write, neither another unit (each runs to completion on this thread) nor another
         connection (an in-memory database has only this one). A ``--db`` file could be opened by another process
         meanwhile: there it stays a transaction."""
