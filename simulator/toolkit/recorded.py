@@ -43,7 +43,7 @@ class Recorded:
     )
     seq: int  # its place among all journals' entries, given when journaled with a byte budget (journal_budget.py)
 
-    def __init__(  # positional: one is made on every vendor request
+    def __init__(  # a record made whole; the toolkit's exchange, a Recorded itself, fills its fields as it goes
         self,
         id: int,
         at: float,
