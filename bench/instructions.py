@@ -34,6 +34,7 @@ def bench_instructions(results: dict[str, Any], requests: int = 1000) -> None:
         method = call.upper()
         body = PATCH_BODY if call == "patch" else ""
         found[call] = {
+            "floor": _count(valgrind, _floor, "/item", "/item", method, body, {}, requests),
             "bare": _count(valgrind, _bare, "/item", "/item", method, body, {}, requests),
             "simulator": _count(
                 valgrind, _simulator, "/_sim/health", ITEM, method, body, {"Authorization": f"Basic {token}"}, requests
@@ -43,7 +44,15 @@ def bench_instructions(results: dict[str, Any], requests: int = 1000) -> None:
 
 
 def _bare(port: int) -> list[str]:
-    uvicorn = [str(BIN / "python"), "-m", "uvicorn", "bench.baseline:app", "--no-access-log"]
+    return _uvicorn("bench.baseline:app", port)
+
+
+def _floor(port: int) -> list[str]:
+    return _uvicorn("bench.floor:app", port)
+
+
+def _uvicorn(target: str, port: int) -> list[str]:
+    uvicorn = [str(BIN / "python"), "-m", "uvicorn", target, "--no-access-log"]
     return [*uvicorn, "--port", str(port), "--log-level", "warning"]
 
 
@@ -127,11 +136,14 @@ def _exchange(sock: socket.socket, request: bytes, count: int) -> None:
 def table(results: dict[str, Any]) -> str:
     found = results["instructions"]
     rows = [
-        f"instructions per request (callgrind, {found['requests']:,} requests)      bare   simulator  bare/sim",
+        f"instructions per request (callgrind, {found['requests']:,} requests)"
+        "      bare   simulator  bare/sim       floor",
     ]
     for call in CALLS:
         bare, sim = found[call]["bare"], found[call]["simulator"]
         label = "MerchantPro GET by id" if call == "get" else "MerchantPro PATCH adjust_by"
-        rows.append(f"{label:<46}{bare:>10,.0f}  {sim:>10,.0f}  {bare / sim:8.2f}")
+        floor = f"{found[call]['floor']:>12,.0f}" if "floor" in found[call] else ""
+        rows.append(f"{label:<46}{bare:>10,.0f}  {sim:>10,.0f}  {bare / sim:8.2f}{floor}")
     rows.append(f"({found['valgrind']}; deterministic: the same code gives the same count on a busy machine)")
+    rows.append("(floor: a plain ASGI app on the same uvicorn, httptools and uvloop, no framework: bench/floor.py)")
     return "\n".join(rows)

@@ -3,12 +3,13 @@ The real run is `make bench` (minutes, not part of `make test`)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
 import pytest
 
-from bench import catalog, instructions, targets, throughput
+from bench import baseline, catalog, floor, instructions, targets, throughput
 from bench.harness import parse_wrk
 from simulator.app import create_app
 from simulator.config import Settings
@@ -115,3 +116,18 @@ def test_a_callgrind_dump_is_read_by_its_totals_line() -> None:
     dump = "version: 1\nevents: Ir\nsummary: 0\n\nfl=(1) x.c\nfn=(1) f\n1 21216117\ntotals: 21216117\n"
     assert instructions.totals(dump) == 21_216_117
     assert instructions.totals("events: Ir\nsummary: 5\n") == 0
+
+
+def test_the_floor_app_reads_the_body_and_answers_like_the_bare_route() -> None:
+    async def call(app: Any, method: str, body: bytes) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.request(method, "/item", content=body, headers={"Content-Type": "application/json"})
+
+    for method, body in (("GET", b""), ("PATCH", throughput.PATCH_BODY.encode())):
+        got, bare = asyncio.run(call(floor.app, method, body)), asyncio.run(call(baseline.app, method, body))
+        assert got.status_code == bare.status_code == 200
+        assert got.headers["content-type"] == bare.headers["content-type"]
+        assert got.json().keys() == bare.json().keys()
+    with pytest.raises(ValueError):  # the PATCH's body is decoded, as the bare route decodes it
+        asyncio.run(call(floor.app, "PATCH", b"{not json"))
