@@ -37,12 +37,13 @@ def server(
     health: str = "/_sim/health",
     timeout: float = 120,
     pids: list[int] | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[float]:
     """Start a server process; yield the seconds from spawn to its first 200 on ``health`` (its pid is appended to
     ``pids``, when given)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        argv, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     if pids is not None:
         pids.append(proc.pid)

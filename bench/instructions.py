@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BIN, apt_install, free_port, server
+from bench.harness import BIN, ROOT, apt_install, free_port, server
 from bench.throughput import ITEM, MP_AUTH, PATCH_BODY, SCENARIO
 
 WARM = 200
@@ -70,14 +70,16 @@ def _count(
     body: str,
     headers: dict[str, str],
     requests: int,
+    cwd: Path = ROOT,
 ) -> float:
+    """Instructions per request; the server runs in ``cwd`` (``python -m`` imports the package found there first)."""
     port = free_port()
     control = str(Path(valgrind).with_name("callgrind_control"))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "callgrind.out"
         wrapped = [valgrind, "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}", *argv(port)]
         pids: list[int] = []
-        with server(wrapped, port, health=health, timeout=300, pids=pids):
+        with server(wrapped, port, health=health, timeout=300, pids=pids, cwd=cwd):
             pid = str(pids[0])  # valgrind runs the server in its own process
             request = _request(method, path, body, {"Host": "127.0.0.1", "Content-Type": "application/json", **headers})
             with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bench import baseline, catalog, floor, instructions, targets, throughput
-from bench.harness import parse_wrk
+from bench import baseline, catalog, compiled, floor, instructions, targets, throughput
+from bench.harness import ROOT, parse_wrk
 from simulator.app import create_app
 from simulator.config import Settings
 from simulator.pytest_plugin import serve_app
@@ -131,3 +131,8 @@ def test_the_floor_app_reads_the_body_and_answers_like_the_bare_route() -> None:
         assert got.json().keys() == bare.json().keys()
     with pytest.raises(ValueError):  # the PATCH's body is decoded, as the bare route decodes it
         asyncio.run(call(floor.app, "PATCH", b"{not json"))
+
+
+def test_the_compiled_experiment_names_modules_that_exist() -> None:
+    assert all((ROOT / module).is_file() for module in compiled.MODULES)
+    assert len(set(compiled.MODULES)) == len(compiled.MODULES)
