@@ -37,10 +37,6 @@ def _transaction(conn: sqlite3.Connection, work: Work[T]) -> T:
     return result
 
 
-def _alone(conn: sqlite3.Connection, work: Work[T]) -> T:
-    return work(conn)
-
-
 class Store:
     """Owns the connection; ``run``/``run_in_thread`` execute a unit of work atomically."""
 
@@ -77,11 +73,11 @@ class Store:
         the unit's reads and its write, neither another unit (each runs to completion on this thread) nor another
         connection (an in-memory database has only this one). A ``--db`` file could be opened by another process
         meanwhile: there it stays a transaction."""
-        unit = _transaction if self.path is not None or not one_write else _alone
+        alone = one_write and self.path is None
         if self._thread_unit.locked():
             async with self._thread_unit:
-                return unit(self._raw, work)
-        return unit(self._raw, work)
+                return work(self._raw) if alone else _transaction(self._raw, work)
+        return work(self._raw) if alone else _transaction(self._raw, work)
 
     async def read(self, work: Work[T]) -> T:
         """A request-sized unit that only reads, on the event loop's thread, outside a transaction: units never

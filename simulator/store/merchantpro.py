@@ -106,8 +106,10 @@ def state(conn: sqlite3.Connection, world: World, scenario: LoadedScenario, limi
 
 
 def _product(shop: spec.Shop, row: tuple[Any, ...]) -> Product:
-    stocks = dict(_warehouse_decode.decode(row[11])) if row[11] else {}
-    warehouses = tuple(WarehouseStock(w.id, w.name, stocks.get(w.id, 0)) for w in shop.warehouses)
+    warehouses: tuple[WarehouseStock, ...] = ()  # a single-warehouse shop (most): no generator to make and run
+    if shop.warehouses:
+        stocks = dict(_warehouse_decode.decode(row[11])) if row[11] else {}
+        warehouses = tuple(WarehouseStock(w.id, w.name, stocks.get(w.id, 0)) for w in shop.warehouses)
     return Product(
         id=row[1],
         sku=row[2],

@@ -85,15 +85,19 @@ def _signed_in(request: Request) -> None:
 
 
 def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
-    key = ("merchantpro", shop.name, client_of(request))
-    now = sandbox.clock.now()
     tracker = sandbox.auth_failures
-    if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
-        raise errors.Forbidden("Too many failed authentication attempts; try again later")
+    # With no failure on record in the sandbox (the usual case) no client is locked out and a success has nothing to
+    # forget: the client's key and the time are needed only once there is one.
+    key = ("merchantpro", shop.name, client_of(request)) if tracker.records else None
+    if key is not None:
+        now = sandbox.clock.now()
+        if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
+            raise errors.Forbidden("Too many failed authentication attempts; try again later")
     if basic_matches(header(request, b"authorization"), shop.api_key, shop.api_secret):
-        tracker.succeeded(key)
+        if key is not None:
+            tracker.succeeded(key)
         return
-    tracker.failed(key, now)
+    tracker.failed(key or ("merchantpro", shop.name, client_of(request)), sandbox.clock.now())
     raise errors.Unauthorized()
 
 
