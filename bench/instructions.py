@@ -23,6 +23,7 @@ from bench.throughput import ITEM, MP_AUTH, PATCH_BODY, SCENARIO
 
 WARM = 200
 CALLS = ("get", "patch")
+UNTOOLED = {"PYTHONPATH": str(ROOT / "bench" / "untooled")}
 
 
 def bench_instructions(results: dict[str, Any], requests: int = 1000) -> None:
@@ -30,15 +31,16 @@ def bench_instructions(results: dict[str, Any], requests: int = 1000) -> None:
     version = subprocess.run([valgrind, "--version"], capture_output=True, text=True).stdout.strip()
     token = base64.b64encode(f"{MP_AUTH[0]}:{MP_AUTH[1]}".encode()).decode()
     found: dict[str, Any] = {"requests": requests, "valgrind": version}
+    auth = {"Authorization": f"Basic {token}"}
     for call in CALLS:
         method = call.upper()
         body = PATCH_BODY if call == "patch" else ""
         found[call] = {
             "floor": _count(valgrind, _floor, "/item", "/item", method, body, {}, requests),
             "bare": _count(valgrind, _bare, "/item", "/item", method, body, {}, requests),
-            "simulator": _count(
-                valgrind, _simulator, "/_sim/health", ITEM, method, body, {"Authorization": f"Basic {token}"}, requests
-            ),
+            "simulator": _count(valgrind, _simulator, "/_sim/health", ITEM, method, body, auth, requests),
+            # The same server with the toolkit's idle path taken out (bench/untooled): the difference is its cost.
+            "untooled": _count(valgrind, _simulator, "/_sim/health", ITEM, method, body, auth, requests, env=UNTOOLED),
         }
     results["instructions"] = found
 
@@ -71,6 +73,7 @@ def _count(
     headers: dict[str, str],
     requests: int,
     cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> float:
     """Instructions per request; the server runs in ``cwd`` (``python -m`` imports the package found there first)."""
     port = free_port()
@@ -79,7 +82,7 @@ def _count(
         out = Path(tmp) / "callgrind.out"
         wrapped = [valgrind, "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}", *argv(port)]
         pids: list[int] = []
-        with server(wrapped, port, health=health, timeout=300, pids=pids, cwd=cwd):
+        with server(wrapped, port, env=env, health=health, timeout=300, pids=pids, cwd=cwd):
             pid = str(pids[0])  # valgrind runs the server in its own process
             request = _request(method, path, body, {"Host": "127.0.0.1", "Content-Type": "application/json", **headers})
             with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
@@ -146,6 +149,21 @@ def table(results: dict[str, Any]) -> str:
         label = "MerchantPro GET by id" if call == "get" else "MerchantPro PATCH adjust_by"
         floor = f"{found[call]['floor']:>12,.0f}" if "floor" in found[call] else ""
         rows.append(f"{label:<46}{bare:>10,.0f}  {sim:>10,.0f}  {bare / sim:8.2f}{floor}")
+    for call in CALLS:
+        if "untooled" in found[call]:
+            label = "  of which the idle toolkit, " + ("GET" if call == "get" else "PATCH")
+            cost, part = toolkit_cost(found, call), share(found, call)
+            rows.append(f"{label:<46}{'':>10}  {cost:>10,.0f}  {part:8.1%}")
     rows.append(f"({found['valgrind']}; deterministic: the same code gives the same count on a busy machine)")
     rows.append("(floor: a plain ASGI app on the same uvicorn, httptools and uvloop, no framework: bench/floor.py)")
+    rows.append("(the idle toolkit: the simulator's count less the same server's without it, bench/untooled)")
     return "\n".join(rows)
+
+
+def toolkit_cost(found: dict[str, Any], call: str) -> float:
+    """What the toolkit costs a request with nothing configured: the simulator less the simulator without it."""
+    return float(found[call]["simulator"] - found[call]["untooled"])
+
+
+def share(found: dict[str, Any], call: str) -> float:
+    return toolkit_cost(found, call) / float(found[call]["simulator"])

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
+from bench import instructions
 from bench.catalog import PROBES
 
 LOOKUP_GROWTH = 1.3  # a random-item lookup at the largest catalog against the smallest
+IDLE_TOOLKIT = 0.05  # of a PATCH's instructions, with no faults, rate limits or verification configured
 PACKAGES = ("starlette", "uvicorn", "httptools", "uvloop", "msgspec", "aiosqlite", "httpx", "pytest")
 
 
@@ -49,6 +51,10 @@ def judge(results: dict[str, Any]) -> list[Target]:
                 Target("MerchantPro GET rps, x warmed WireMock", r["get_rps_vs_wiremock"], 1.0, True),
                 Target("MerchantPro PATCH adjust_by rps, x warmed WireMock", r["patch_rps_vs_wiremock"], 1.0, True),
             ]
+    counted = results.get("instructions", {}).get("patch", {})
+    if "untooled" in counted:
+        share = instructions.share(results["instructions"], "patch")
+        found.append(Target("idle toolkit, share of a PATCH's instructions", share, IDLE_TOOLKIT, False))
     cold = results.get("cold_start")
     if cold:
         found.append(Target("cold start, x bare uvicorn app", cold["ratio"], 1.5, False))

@@ -4,6 +4,9 @@ The real run is `make bench` (minutes, not part of `make test`)."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -136,3 +139,47 @@ def test_the_floor_app_reads_the_body_and_answers_like_the_bare_route() -> None:
 def test_the_compiled_experiment_names_modules_that_exist() -> None:
     assert all((ROOT / module).is_file() for module in compiled.MODULES)
     assert len(set(compiled.MODULES)) == len(compiled.MODULES)
+
+
+def test_the_idle_toolkit_is_judged_from_the_counts_with_and_without_it() -> None:
+    counts = {"get": (212.0, 300.0, 285.0), "patch": (266.0, 400.0, 376.0)}
+    results: dict[str, Any] = {
+        "instructions": {
+            "requests": 1000,
+            "valgrind": "valgrind-3.19.0",
+            **{call: {"bare": b, "simulator": s, "untooled": u} for call, (b, s, u) in counts.items()},
+        }
+    }
+    [target] = targets.judge(results)
+    assert target.value == pytest.approx(24 / 400) and not target.met
+    assert "6.0%" in instructions.table(results)
+
+
+UNTOOLED_PROBE = """
+import asyncio, base64, sys
+import httpx
+from bench.throughput import ITEM, MP_AUTH, SCENARIO
+from simulator.app import create_app
+from simulator.config import Settings
+
+async def main() -> None:
+    app = create_app(Settings(scenario=str(SCENARIO)))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", auth=MP_AUTH) as client:
+            status = (await client.get(ITEM)).status_code
+        print(status, len(app.state.sandboxes.get("default").journal))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize(("untooled", "journaled"), [(True, 0), (False, 1)])
+def test_the_untooled_server_answers_the_same_without_a_journal_entry(untooled: bool, journaled: int) -> None:
+    # If the toolkit's entry point moved, bench/untooled would patch nothing and the toolkit would look free.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "bench" / "untooled") if untooled else ""}
+    done = subprocess.run(
+        [sys.executable, "-c", UNTOOLED_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["200", str(journaled)]
