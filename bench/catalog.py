@@ -257,20 +257,25 @@ def measure(client: httpx.Client, probe: Probe, ordinals: list[int], offset: int
     return times
 
 
-def _round(client: httpx.Client, count: int, r: int, per_round: int) -> dict[str, list[float]]:
-    """One round on one server: every probe over the round's random items, reads before writes (a write puts its
-    item in the sandbox's own layer, which a later read of that item would hit instead of the scenario's)."""
-    ordinals = sample(count, per_round, seed=r)
-    return {
-        probe.name: measure(client, probe, ordinals, offset=r * per_round)
-        for probe in sorted(PROBES, key=lambda p: p.write)
-    }
+def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int, dict[str, list[float]]]:
+    """One round: each probe over the round's random items on every size in turn, before the next probe, so the
+    figures a growth ratio compares are taken seconds apart, not a whole size's probes apart; the sizes go in
+    turn from the smallest in even rounds and from the largest in odd ones, so no size always goes first. Reads come
+    before writes (a write puts its item in the sandbox's own layer, which a later read of it would hit instead of
+    the scenario's)."""
+    order = sorted(clients) if r % 2 == 0 else sorted(clients, reverse=True)
+    ordinals = {count: sample(count, per_round, seed=r) for count in order}
+    times: dict[int, dict[str, list[float]]] = {count: {} for count in order}
+    for probe in sorted(PROBES, key=lambda p: p.write):
+        for count in order:
+            times[count][probe.name] = measure(clients[count], probe, ordinals[count], offset=r * per_round)
+    return times
 
 
 def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_round: int = 100) -> None:
     """A server per size, started one after another (each start timed alone: that is the seeding) and kept up;
-    then each round visits every size in turn, so a growth ratio compares figures taken minutes apart at most,
-    whatever else the machine runs."""
+    then each round takes every probe on every size in turn (``_round``), so a growth ratio compares figures taken
+    seconds apart, whatever else the machine runs."""
     medians: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
     p90s: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
     started: dict[int, float] = {}
@@ -287,8 +292,8 @@ def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_ro
                 if not probe.write:
                     measure(client, probe, sample(count, 20, seed=99))
         for r in range(rounds):
-            for count in sizes:
-                for name, times in _round(clients[count], count, r, per_round).items():
+            for count, found in _round(clients, r, per_round).items():
+                for name, times in found.items():
                     medians[count][name].append(statistics.median(times))
                     p90s[count][name].append(sorted(times)[int(0.9 * len(times))])
     results["catalog"] = {

@@ -44,6 +44,28 @@ def test_every_catalog_probe_reaches_the_random_item_it_names() -> None:
                     catalog.measure(client, probe, [COUNT + 1])
 
 
+def test_a_catalog_round_takes_each_probe_on_every_size_before_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[str, str, bool]] = []
+
+    def measured(client: Any, probe: catalog.Probe, ordinals: list[int], offset: int = 0) -> list[float]:
+        calls.append((client, probe.name, probe.write))
+        return [1.0] * len(ordinals)
+
+    monkeypatch.setattr(catalog, "measure", measured)
+    clients: Any = {1_000: "small", 1_000_000: "large"}
+    for r, first in ((0, "small"), (1, "large")):
+        calls.clear()
+        found = catalog._round(clients, r, 3)
+        assert {count: sorted(times) for count, times in found.items()} == {
+            count: sorted(p.name for p in catalog.PROBES) for count in clients
+        }
+        # Probe by probe, each on both sizes in turn (the smaller first in even rounds), every read before a write.
+        assert [client for client, _, _ in calls[:2]] == [first, "small" if first == "large" else "large"]
+        assert [name for _, name, _ in calls[::2]] == [name for _, name, _ in calls[1::2]]
+        writes = [write for _, _, write in calls]
+        assert writes == sorted(writes)
+
+
 def test_ratios_are_taken_within_a_round_then_the_median() -> None:
     def figure(rps: float, p99: float) -> dict[str, float]:
         return {"rps": rps, "p99_ms": p99}
