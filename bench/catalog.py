@@ -257,7 +257,19 @@ def measure(client: httpx.Client, probe: Probe, ordinals: list[int], offset: int
     return times
 
 
-def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int, dict[str, list[float]]]:
+def served_ms(client: httpx.Client, requests: int) -> list[float]:
+    """The simulator's own time for its last ``requests`` exchanges, in ms: the journal's ``latency_ms``, from the
+    toolkit taking the request to the answer handed to the server. Without the client's and the connection's share,
+    which is most of a request's time here and all of its noise, it shows what the lookup itself costs."""
+    answer = client.get("/_sim/journal", params={"limit": requests})
+    answer.raise_for_status()
+    entries = answer.json()["entries"]
+    if len(entries) != requests:
+        raise RuntimeError(f"the journal holds {len(entries)} of the {requests} requests just made")
+    return [float(entry["latency_ms"]) for entry in entries]
+
+
+def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int, dict[str, tuple[list[float], ...]]]:
     """One round: each probe over the round's random items on every size in turn, before the next probe, so the
     figures a growth ratio compares are taken seconds apart, not a whole size's probes apart; the sizes go in
     turn from the smallest in even rounds and from the largest in odd ones, so no size always goes first. Reads come
@@ -265,10 +277,13 @@ def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int
     the scenario's)."""
     order = sorted(clients) if r % 2 == 0 else sorted(clients, reverse=True)
     ordinals = {count: sample(count, per_round, seed=r) for count in order}
-    times: dict[int, dict[str, list[float]]] = {count: {} for count in order}
+    times: dict[int, dict[str, tuple[list[float], ...]]] = {count: {} for count in order}
     for probe in sorted(PROBES, key=lambda p: p.write):
         for count in order:
-            times[count][probe.name] = measure(clients[count], probe, ordinals[count], offset=r * per_round)
+            client = clients[count]
+            client.delete("/_sim/journal").raise_for_status()
+            seen = measure(client, probe, ordinals[count], offset=r * per_round)
+            times[count][probe.name] = (seen, served_ms(client, len(seen)))
     return times
 
 
@@ -277,6 +292,7 @@ def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_ro
     then each round takes every probe on every size in turn (``_round``), so a growth ratio compares figures taken
     seconds apart, whatever else the machine runs."""
     medians: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
+    served: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
     p90s: dict[int, dict[str, list[float]]] = {n: {p.name: [] for p in PROBES} for n in sizes}
     started: dict[int, float] = {}
     with ExitStack() as stack:
@@ -293,8 +309,9 @@ def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_ro
                     measure(client, probe, sample(count, 20, seed=99))
         for r in range(rounds):
             for count, found in _round(clients, r, per_round).items():
-                for name, times in found.items():
+                for name, (times, server_times) in found.items():
                     medians[count][name].append(statistics.median(times))
+                    served[count][name].append(statistics.median(server_times))
                     p90s[count][name].append(sorted(times)[int(0.9 * len(times))])
     results["catalog"] = {
         "rounds": rounds,
@@ -303,6 +320,7 @@ def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_ro
             str(n): {
                 "startup_s": started[n],
                 "median_ms": {k: statistics.median(v) for k, v in medians[n].items()},
+                "served_median_ms": {k: statistics.median(v) for k, v in served[n].items()},
                 "p90_ms": {k: statistics.median(v) for k, v in p90s[n].items()},
                 "round_medians_ms": medians[n],
             }
@@ -311,17 +329,25 @@ def bench_catalog(results: dict[str, Any], sizes: list[int], rounds: int, per_ro
     }
 
 
+# Each table of the section: the client's time for a request, and the simulator's own (served_ms).
+FIGURES = (("median_ms", "median ms per request"), ("served_median_ms", "the simulator's own ms (journal)"))
+
+
 def table(results: dict[str, Any]) -> str:
     sizes = results["catalog"]["sizes"]
     keys = list(sizes)
     first, last = keys[0], keys[-1]
     head = "".join(f"{int(k):>12,}" for k in keys)
     rounds = results["catalog"].get("rounds", "?")
-    lines = [f"{f'median ms per request, {rounds} rounds':<40}{head}{f'{int(last):,}/{int(first):,}':>16}"]
-    for probe in PROBES:
-        cells = "".join(f"{sizes[k]['median_ms'][probe.name]:>12.2f}" for k in keys)
-        ratio = sizes[last]["median_ms"][probe.name] / sizes[first]["median_ms"][probe.name]
-        lines.append(f"{probe.name:<40}{cells}{ratio:>15.2f}x")
+    lines: list[str] = []
+    for key, title in FIGURES:
+        if key not in sizes[first]:
+            continue  # a result written before the journal's figures were taken
+        lines.append(f"{f'{title}, {rounds} rounds':<40}{head}{f'{int(last):,}/{int(first):,}':>16}")
+        for probe in PROBES:
+            cells = "".join(f"{sizes[k][key][probe.name]:>12.3f}" for k in keys)
+            ratio = sizes[last][key][probe.name] / sizes[first][key][probe.name]
+            lines.append(f"{probe.name:<40}{cells}{ratio:>15.2f}x")
     cells = "".join(f"{sizes[k]['startup_s']:>12.1f}" for k in keys)
     lines.append(f"{'start-up with seeding, s':<40}{cells}")
     return "\n".join(lines)

@@ -37,6 +37,11 @@ def test_every_catalog_probe_reaches_the_random_item_it_names() -> None:
         for probe in catalog.PROBES:
             times = catalog.measure(client, probe, ordinals)
             assert len(times) == len(ordinals), probe.name
+            # The simulator's own time for each of them, from the journal (cleared first, as a round clears it).
+            client.delete("/_sim/journal").raise_for_status()
+            catalog.measure(client, probe, ordinals)
+            served = catalog.served_ms(client, len(ordinals))
+            assert len(served) == len(ordinals) and all(0 < ms < 1000 for ms in served), probe.name
         # Past the catalog, every read probe's check refuses the answer.
         for probe in catalog.PROBES:
             if not probe.write and not probe.name.startswith("Ka-ching"):
@@ -47,12 +52,21 @@ def test_every_catalog_probe_reaches_the_random_item_it_names() -> None:
 def test_a_catalog_round_takes_each_probe_on_every_size_before_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, str, bool]] = []
 
-    def measured(client: Any, probe: catalog.Probe, ordinals: list[int], offset: int = 0) -> list[float]:
-        calls.append((client, probe.name, probe.write))
+    class Client:  # what a round asks of its client besides the probes: clearing the journal
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def delete(self, path: str) -> httpx.Response:
+            assert path == "/_sim/journal"
+            return httpx.Response(204, request=httpx.Request("DELETE", path))
+
+    def measured(client: Client, probe: catalog.Probe, ordinals: list[int], offset: int = 0) -> list[float]:
+        calls.append((client.name, probe.name, probe.write))
         return [1.0] * len(ordinals)
 
     monkeypatch.setattr(catalog, "measure", measured)
-    clients: Any = {1_000: "small", 1_000_000: "large"}
+    monkeypatch.setattr(catalog, "served_ms", lambda client, requests: [0.1] * requests)
+    clients: Any = {1_000: Client("small"), 1_000_000: Client("large")}
     for r, first in ((0, "small"), (1, "large")):
         calls.clear()
         found = catalog._round(clients, r, 3)
@@ -116,6 +130,15 @@ def test_targets_are_judged_met_or_not() -> None:
     assert not any("batchStock" in name for name in verdicts)  # writes have no growth target
     assert not verdicts["pytest plugin, stock_sandbox set-up + tear-down, ms"]
     assert "NOT MET" in targets.table(targets.judge(results))
+    assert not any("served" in name for name in verdicts)  # a result without the journal's figures
+
+    # With the simulator's own times: judged the same way, on their own lines.
+    sizes["1000"]["served_median_ms"] = {p.name: 0.2 for p in catalog.PROBES}
+    sizes["1000000"]["served_median_ms"] = {p.name: 0.3 if p.name == slow else 0.22 for p in catalog.PROBES}
+    verdicts = {t.name: t.met for t in targets.judge(results)}
+    assert not verdicts[f"{slow}, served, 1,000,000 / 1,000"]
+    assert verdicts["MerchantPro GET sku, served, 1,000,000 / 1,000"]
+    assert "the simulator's own ms (journal), ? rounds" in catalog.table(results)
 
 
 WRK_OUT = """Running 1s test @ http://127.0.0.1:8000/item
