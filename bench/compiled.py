@@ -23,13 +23,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BIN, ROOT, apt_install
+from bench.harness import BIN, ROOT, apt_install, tool_install
 from bench.instructions import _count, _simulator
 from bench.throughput import ITEM, MP_AUTH, PATCH_BODY
 
 SETUPTOOLS_VERSION = "84.2.1"
-SETUPTOOLS_DIR = ROOT / ".tools" / "setuptools"
-UV = ROOT / ".tools" / "bin" / "uv"
 MODULES = (
     "simulator/exchange.py",
     "simulator/lane.py",
@@ -49,29 +47,17 @@ MODULES = (
 )
 
 
-def ensure_setuptools() -> None:
-    if (SETUPTOOLS_DIR / "setuptools").is_dir():
-        return
-    print(f"setuptools not found: installing setuptools=={SETUPTOOLS_VERSION} into {SETUPTOOLS_DIR}...", flush=True)
-    subprocess.run(
-        [str(UV), "pip", "install", "--quiet", "--python", str(BIN / "python"), "--target", str(SETUPTOOLS_DIR)]
-        + [f"setuptools=={SETUPTOOLS_VERSION}", "--no-deps"],
-        check=True,
-    )
-
-
 def compile_copy(into: Path) -> None:
     """``simulator/`` and the project's mypy settings, copied into ``into`` and ``MODULES`` compiled there."""
     shutil.copytree(ROOT / "simulator", into / "simulator", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", into / "pyproject.toml")
-    env = {**os.environ, "PYTHONPATH": str(SETUPTOOLS_DIR)}
+    env = {**os.environ, "PYTHONPATH": str(tool_install("setuptools", SETUPTOOLS_VERSION))}
     done = subprocess.run([str(BIN / "mypyc"), *MODULES], cwd=into, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"mypyc failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
 
 
 def measure(requests: int) -> dict[str, Any]:
-    ensure_setuptools()
     valgrind = apt_install("valgrind", "valgrind")
     token = base64.b64encode(f"{MP_AUTH[0]}:{MP_AUTH[1]}".encode()).decode()
     headers = {"Authorization": f"Basic {token}"}

@@ -72,6 +72,22 @@ def server(
             proc.wait()
 
 
+def tool_install(package: str, version: str) -> Path:
+    """``.tools/<package>/``, holding the pinned ``package`` (without its dependencies), installed there with uv
+    when missing: for measurements that need a package the locked environment does not have. Put it on PYTHONPATH."""
+    into = ROOT / ".tools" / package
+    if (into / package).is_dir():
+        return into
+    print(f"{package} not found: installing {package}=={version} into {into}...", flush=True)
+    uv = ROOT / ".tools" / "bin" / "uv"
+    subprocess.run(
+        [str(uv), "pip", "install", "--quiet", "--python", str(BIN / "python"), "--target", str(into)]
+        + [f"{package}=={version}", "--no-deps"],
+        check=True,
+    )
+    return into
+
+
 def apt_install(binary: str, package: str) -> str:
     """``binary`` from PATH, or Debian's ``package`` installed with apt-get when it is missing."""
     found = shutil.which(binary)

@@ -13,19 +13,17 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 from contextlib import ExitStack
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
-from bench.harness import BIN, ROOT, Wrk, free_port, server
+from bench.harness import BIN, ROOT, Wrk, free_port, server, tool_install
 from bench.throughput import CALLS, ITEM, MP_AUTH, SCENARIO, _load, baseline, simulator
 
 GRANIAN_VERSION = "2.8.9"
 GRANIAN_DIR = ROOT / ".tools" / "granian"
-UV = ROOT / ".tools" / "bin" / "uv"
 
 
 def simulator_app() -> Starlette:
@@ -37,14 +35,7 @@ def simulator_app() -> Starlette:
 
 
 def ensure_granian() -> None:
-    if (GRANIAN_DIR / "granian").is_dir():
-        return
-    print(f"granian not found: installing granian=={GRANIAN_VERSION} into {GRANIAN_DIR}...", flush=True)
-    subprocess.run(
-        [str(UV), "pip", "install", "--quiet", "--python", str(BIN / "python"), "--target", str(GRANIAN_DIR)]
-        + [f"granian=={GRANIAN_VERSION}", "--no-deps"],
-        check=True,
-    )
+    tool_install("granian", GRANIAN_VERSION)
     # granian's own dependency is click, which the locked environment already has.
 
 
