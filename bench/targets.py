@@ -67,11 +67,6 @@ def judge(results: dict[str, Any]) -> list[Target]:
                 continue
             growth = sizes[large]["median_ms"][probe.name] / sizes[small]["median_ms"][probe.name]
             found.append(Target(f"{probe.name}, {int(large):,} / {int(small):,} items", growth, LOOKUP_GROWTH, False))
-        for probe in PROBES:  # the same, the simulator's own time (the journal's): the lookup without the client
-            if probe.write or "served_median_ms" not in sizes[small]:
-                continue
-            served = sizes[large]["served_median_ms"][probe.name] / sizes[small]["served_median_ms"][probe.name]
-            found.append(Target(f"{probe.name}, served, {int(large):,} / {int(small):,}", served, LOOKUP_GROWTH, False))
     plugin = results.get("extra", {}).get(PLUGIN_KEY)
     if plugin:
         found.append(Target("pytest plugin, stock_sandbox set-up + tear-down, ms", plugin["value"], 20.0, False))

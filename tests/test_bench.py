@@ -130,14 +130,11 @@ def test_targets_are_judged_met_or_not() -> None:
     assert not any("batchStock" in name for name in verdicts)  # writes have no growth target
     assert not verdicts["pytest plugin, stock_sandbox set-up + tear-down, ms"]
     assert "NOT MET" in targets.table(targets.judge(results))
-    assert not any("served" in name for name in verdicts)  # a result without the journal's figures
 
-    # With the simulator's own times: judged the same way, on their own lines.
+    # The simulator's own times are shown beside the client's; the target is judged on the client's (the issue's).
     sizes["1000"]["served_median_ms"] = {p.name: 0.2 for p in catalog.PROBES}
-    sizes["1000000"]["served_median_ms"] = {p.name: 0.3 if p.name == slow else 0.22 for p in catalog.PROBES}
-    verdicts = {t.name: t.met for t in targets.judge(results)}
-    assert not verdicts[f"{slow}, served, 1,000,000 / 1,000"]
-    assert verdicts["MerchantPro GET sku, served, 1,000,000 / 1,000"]
+    sizes["1000000"]["served_median_ms"] = {p.name: 0.3 for p in catalog.PROBES}
+    assert {t.name: t.met for t in targets.judge(results)} == verdicts
     assert "the simulator's own ms (journal), ? rounds" in catalog.table(results)
 
 
