@@ -269,7 +269,10 @@ def served_ms(client: httpx.Client, requests: int) -> list[float]:
     return [float(entry["latency_ms"]) for entry in entries]
 
 
-def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int, dict[str, tuple[list[float], ...]]]:
+Timed = tuple[list[float], list[float]]  # a probe's requests: the client's times and the simulator's own, in ms
+
+
+def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int, dict[str, Timed]]:
     """One round: each probe over the round's random items on every size in turn, before the next probe, so the
     figures a growth ratio compares are taken seconds apart, not a whole size's probes apart; the sizes go in
     turn from the smallest in even rounds and from the largest in odd ones, so no size always goes first. Reads come
@@ -277,7 +280,7 @@ def _round(clients: dict[int, httpx.Client], r: int, per_round: int) -> dict[int
     the scenario's)."""
     order = sorted(clients) if r % 2 == 0 else sorted(clients, reverse=True)
     ordinals = {count: sample(count, per_round, seed=r) for count in order}
-    times: dict[int, dict[str, tuple[list[float], ...]]] = {count: {} for count in order}
+    times: dict[int, dict[str, Timed]] = {count: {} for count in order}
     for probe in sorted(PROBES, key=lambda p: p.write):
         for count in order:
             client = clients[count]

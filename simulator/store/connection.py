@@ -68,11 +68,11 @@ class Store:
         """A request-sized unit, on the event loop's thread.
 
         ``one_write``: the unit changes the store by one statement at most, its last (a read-modify-write of one
-        row). In memory it runs without ``BEGIN IMMEDIATE`` and ``COMMIT`` (two statements, 10k instructions of a
-        MerchantPro PATCH's 437k): SQLite applies that statement whole or not at all, and nothing can come between
-        the unit's reads and its write, neither another unit (each runs to completion on this thread) nor another
-        connection (an in-memory database has only this one). A ``--db`` file could be opened by another process
-        meanwhile: there it stays a transaction."""
+        row). In memory it runs without ``BEGIN IMMEDIATE`` and ``COMMIT`` (two statements: 10k instructions of a
+        MerchantPro PATCH, measured when it took 437k): SQLite applies that statement whole or not at all, and
+        nothing can come between the unit's reads and its write, neither another unit (each runs to completion on
+        this thread) nor another connection (an in-memory database has only this one). A ``--db`` file could be
+        opened by another process meanwhile: there it stays a transaction."""
         alone = one_write and self.path is None
         if self._thread_unit.locked():
             async with self._thread_unit:

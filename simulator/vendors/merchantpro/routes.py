@@ -88,7 +88,7 @@ def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
     tracker = sandbox.auth_failures
     # With no failure on record in the sandbox (the usual case) no client is locked out and a success has nothing to
     # forget: the client's key and the time are needed only once there is one.
-    key = ("merchantpro", shop.name, client_of(request)) if tracker.records else None
+    key = _client_key(request, shop) if tracker.records else None
     if key is not None:
         now = sandbox.clock.now()
         if tracker.locked(key, shop.auth_failures_before_forbidden, shop.auth_lockout_seconds, now):
@@ -97,8 +97,13 @@ def _authenticate(request: Request, sandbox: Sandbox, shop: Shop) -> None:
         if key is not None:
             tracker.succeeded(key)
         return
-    tracker.failed(key or ("merchantpro", shop.name, client_of(request)), sandbox.clock.now())
+    tracker.failed(key or _client_key(request, shop), sandbox.clock.now())
     raise errors.Unauthorized()
+
+
+def _client_key(request: Request, shop: Shop) -> tuple[str, str, str]:
+    """Whose failures count together toward a lock-out: one client's, on one shop."""
+    return ("merchantpro", shop.name, client_of(request))
 
 
 def routes() -> list[BaseRoute]:
